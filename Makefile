@@ -1,0 +1,36 @@
+# Two commands on a fresh machine:  make report  (data + every notebook and report)
+#                                    make test    (pytest + nbval)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: install data report test notebooks bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: install
+	$(BIN)/python -m analysis build
+
+report: data
+	$(BIN)/python -m analysis run
+
+test: data
+	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+# Re-execute the committed notebooks in place (their outputs are what nbval checks).
+notebooks: data
+	$(BIN)/python -m analysis.run --refresh-committed
+
+bench: data
+	$(BIN)/python benchmarks/bench_run.py
+
+clean:
+	rm -rf reports data/processed/*.csv data/processed/*.parquet

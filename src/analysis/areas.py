@@ -1,0 +1,45 @@
+"""Area codes: level from prefix, validation of gemeente and wijk codes."""
+from __future__ import annotations
+
+import re
+
+from analysis.errors import UnknownAreaError
+
+NL_CODE = "NL00"
+_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+_GM = re.compile(r"^GM\d{4}$")
+_WK = re.compile(r"^WK\d{6}$")
+
+
+def level_of(code: str) -> str:
+    """'GM0957' -> 'gemeente', 'WK095704' -> 'wijk', 'NL00' -> 'land'."""
+    try:
+        return _LEVELS[code[:2]]
+    except (KeyError, TypeError):
+        raise UnknownAreaError(f"area code {code!r} is not a CBS NL/GM/WK/BU code") from None
+
+
+def check_gemeentecode(code: str) -> str:
+    if not isinstance(code, str) or not _GM.match(code.strip()):
+        raise UnknownAreaError(f"gemeentecode {code!r} is not of the form GM0000 (e.g. GM0957 for Roermond)")
+    return code.strip()
+
+
+def check_wijkcode(code: str, valid: list[str] | None = None) -> str:
+    """A well-formed wijk code, and (if `valid` is given) one of those codes."""
+    if not isinstance(code, str) or not _WK.match(code.strip()):
+        raise UnknownAreaError(f"wijkcode {code!r} is not of the form WK000000 (e.g. WK095704)")
+    code = code.strip()
+    if valid is not None and code not in valid:
+        raise UnknownAreaError(f"unknown wijkcode {code!r}; valid codes: {', '.join(sorted(valid))}")
+    return code
+
+
+def gemeente_of(code: str) -> str:
+    """The gemeente code that a wijk or buurt code belongs to."""
+    return "GM" + code[2:6]
+
+
+def short_name(name: str) -> str:
+    """'Wijk 04 Donderberg' -> 'Donderberg' (CBS prefixes wijk names with their number)."""
+    return re.sub(r"^Wijk\s+\d{2}\s+", "", str(name)).strip()

@@ -1,0 +1,21 @@
+"""Exceptions with messages that name the file, code, indicator or parameter at fault."""
+
+
+class WijkmonitorError(Exception):
+    """Base class for every error the suite raises on bad input."""
+
+
+class SourceError(WijkmonitorError):
+    """A source file is missing, malformed or truncated."""
+
+
+class UnknownAreaError(WijkmonitorError):
+    """A wijk or gemeente code that the data does not know."""
+
+
+class UnknownIndicatorError(WijkmonitorError):
+    """An indicator id that is not in the catalogue or has no data."""
+
+
+class NoDataError(WijkmonitorError):
+    """A selection (indicator, period, area set) without any value to show."""

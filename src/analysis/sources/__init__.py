@@ -1,0 +1,1 @@
+"""Loaders for each source; every loader returns rows of the tidy observation schema."""

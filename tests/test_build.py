@@ -1,0 +1,61 @@
+"""The build: schema, counts per source, atomic outputs, packaging lists in agreement."""
+import re
+import tomllib
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import observations, paths
+from analysis.atomic import write_text_atomic
+from analysis.errors import SourceError
+
+
+def test_schema_and_levels(obs):
+    assert list(obs.columns) == observations.COLUMNS
+    assert set(obs.area_level) == {"land", "gemeente", "wijk"}
+    assert obs.area_code.str.match(r"^(NL00|GM0957|WK0957\d\d)$").all()
+    assert obs.area_name.notna().all()
+    assert set(obs.meting.dropna()) == {0, 1, 2}
+
+
+def test_written_files_roundtrip(built):
+    files = built["files"]
+    csv = pd.read_csv(files["csv"])
+    pq = pd.read_parquet(files["parquet"])
+    assert len(csv) == len(pq) == len(built["observations"])
+    j = pd.read_csv(files["judgements"])
+    assert {"computed", "reported", "value_previous", "value_latest"} <= set(j.columns)
+
+
+def test_failed_build_keeps_previous_outputs(tmp_path, monkeypatch):
+    observations.build(out_dir=tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    monkeypatch.setattr(observations.report, "observations",
+                        lambda *a, **k: (_ for _ in ()).throw(SourceError("report_bijlage2b.csv: broken")))
+    with pytest.raises(SourceError):
+        observations.build(out_dir=tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_atomic_write_failure_leaves_target(tmp_path):
+    target = tmp_path / "x.csv"
+    write_text_atomic(target, "old")
+
+    def broken(p):
+        p.write_text("half")
+        raise KeyboardInterrupt
+
+    from analysis.atomic import write_atomic
+
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, broken)
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_dependency_lists_agree():
+    py = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+    pip_names = {re.split(r"[<>=!~ ]", d)[0].lower() for d in py["dependencies"] + py["optional-dependencies"]["dev"]}
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    conda_names = {re.split(r"[<>=!~ ]", d)[0].lower() for d in env["dependencies"] if isinstance(d, str)}
+    assert pip_names == conda_names - {"python", "pip"}
