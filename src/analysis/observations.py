@@ -34,7 +34,7 @@ def collect(gemeentecode: str = "GM0957", kwb_years=cbs.DEFAULT_YEARS, raw_dir: 
     df["area_level"] = df["area_code"].map(level_of)
     # Fill names that a source lacks (StatLine extracts carry codes only) from the other sources.
     names = df.dropna(subset=["area_name"]).drop_duplicates("area_code").set_index("area_code")["area_name"]
-    df["area_name"] = df["area_name"].fillna(df["area_code"].map(names))
+    df["area_name"] = df["area_code"].map(names)  # one name per code, the first source's
     df.loc[df["area_code"] == "NL00", "area_name"] = "Nederland"
     df["meting"] = df["meting"].astype("Int64")
     df["year"] = df["year"].astype("Int64")

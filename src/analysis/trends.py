@@ -54,3 +54,33 @@ def judgement_table(obs: pd.DataFrame) -> pd.DataFrame:
     cols = ["dataset", "indicator", "area_code", "area_name", "meting_previous", "value_previous",
             "meting_latest", "value_latest", "computed", "reported", "agrees", "reason"]
     return out.reindex(columns=cols)
+
+
+def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, dataset: str = "bijlage_2a") -> pd.DataFrame:
+    """The report's KPI table rebuilt from data: metingen per area, printed and computed judgement."""
+    from analysis.catalogue import fmt
+
+    sel = obs[obs["dataset"] == dataset]
+    metingen = sorted(sel["meting"].dropna().unique())
+    areas = [("GM0957", "Roermond"), ("NL00", "Nederland")] if dataset == "bijlage_2a" else [("GM0957", "Roermond")]
+    j = judgements[(judgements["dataset"] == dataset) & (judgements["area_code"] == "GM0957")].set_index("indicator")
+    rows = []
+    for ind in sel["indicator"].unique():
+        e = catalogue_entry(ind)
+        row = {"KPI": e["label"]}
+        for code, name in areas:
+            for m in metingen:
+                v = sel[(sel["indicator"] == ind) & (sel["area_code"] == code) & (sel["meting"] == m)]["value"]
+                row[f"{name} {int(m)}-meting"] = fmt(ind, v.iloc[0]) if len(v) and pd.notna(v.iloc[0]) else "-"
+        row["Beweging (rapport)"] = j["reported"].get(ind) if isinstance(j["reported"].get(ind), str) else ""
+        row["Beweging (berekend)"] = j["computed"].get(ind) if isinstance(j["computed"].get(ind), str) else ""
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("KPI")
+
+
+def summary_sentence(judgements: pd.DataFrame, dataset: str) -> str:
+    """'Van de 23 KPI's met twee metingen bewegen er 11 in de gewenste richting, ...'."""
+    j = judgements[(judgements["dataset"] == dataset) & (judgements["area_code"] == "GM0957")]["computed"].dropna()
+    n = j.value_counts()
+    return (f"Van de {len(j)} KPI's met ten minste twee metingen bewegen er {n.get('+', 0)} in de gewenste richting (+), "
+            f"bleven er {n.get('+/-', 0)} gelijk (+/-) en bewogen er {n.get('-', 0)} de verkeerde kant op (-).")
