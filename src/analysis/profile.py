@@ -65,17 +65,16 @@ def sentence(obs: pd.DataFrame, wijkcode: str, indicator: str, meting: int = 1) 
     v, ref = c["value"], c["reference_value"]
     if pd.isna(ref):
         return f"In {name}: {e['label'].lower()} {fmt(indicator, v)} ({meting}-meting); een landelijk cijfer ontbreekt."
+    # The class comes from compare(), so the sentence and the maps share one "about equal" band.
     ratio = v / ref if ref else float("nan")
-    if ratio >= 1.9:
-        how = f"ruim {_times(ratio)} het landelijk gemiddelde"
-    elif ratio >= 1.1:
-        how = "hoger dan het landelijk gemiddelde"
-    elif ratio <= 0.55:
-        how = f"minder dan de helft van het landelijk gemiddelde"
-    elif ratio <= 0.9:
-        how = "lager dan het landelijk gemiddelde"
-    else:
+    if c["klasse"] == "about_equal":
         how = "ongeveer gelijk aan het landelijk gemiddelde"
+    elif ratio >= 1.9:
+        how = f"ruim {_times(ratio)} het landelijk gemiddelde"
+    elif ratio <= 0.55:
+        how = "minder dan de helft van het landelijk gemiddelde"
+    else:
+        how = f"{'hoger' if c['klasse'] == 'above' else 'lager'} dan het landelijk gemiddelde"
     judged = {True: " Dat is gunstig.", False: " Dat is ongunstig.", None: ""}[c["better"]]
     return (f"In {name} is het cijfer voor '{e['label'].lower()}' {fmt(indicator, v)} ({meting}-meting), "
             f"{how} ({fmt(indicator, ref)}).{judged}")
