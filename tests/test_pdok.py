@@ -1,5 +1,4 @@
 """Boundaries: every year has all ten Roermond wijken, one CRS, one naming, d3 winding."""
-import geopandas as gpd
 import pytest
 import shapely
 

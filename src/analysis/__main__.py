@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {ds:<12} {n:>5}")
             for f in res["files"].values():
                 print(f"  wrote {f}")
+            from analysis.webpage import vega_bundle
+
+            print(f"  vega JS for the HTML reports: {vega_bundle()}")
             return 0
         from analysis import run
 

@@ -32,9 +32,40 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
         sel = sel[(sel["year"] == year) & sel["meting"].isna()]
         if sel.empty:
             raise NoDataError(f"{indicator}: no year {year}; available: {available_periods(obs, indicator)}")
+    return first_per_area(sel)
+
+
+def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.DataFrame:
+    """Keep one row per `keys`: a valid value before a missing one, then DATASET_ORDER."""
     order = {d: i for i, d in enumerate(DATASET_ORDER)}
     sel = sel.assign(_o=sel["dataset"].map(order).fillna(99), _ok=sel["status"] != "ok")
-    return sel.sort_values(["_ok", "_o"]).drop_duplicates("area_code").drop(columns=["_o", "_ok"])
+    return sel.sort_values(["_ok", "_o"], kind="stable").drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+
+
+def direction_sign(indicator: str) -> int:
+    """+1 when higher is better, -1 when lower is better, 0 when the catalogue gives no direction."""
+    return {"higher": 1, "lower": -1}.get(catalogue_entry(indicator)["direction"], 0)
+
+
+def classify(value, reference_value, sign, tolerance: float = 0.05) -> dict:
+    """Difference, ratio, klasse and better for values against references (arrays or Series).
+
+    klasse: 'below' / 'about_equal' / 'above', 'about_equal' within `tolerance` times the
+    reference, None when either value is missing; better: True/False by the desired direction
+    (`sign` +1/-1), None when about equal, missing or without a direction.
+    """
+    value = np.asarray(value, dtype=float)
+    ref = np.asarray(reference_value, dtype=float)
+    sign = np.broadcast_to(np.asarray(sign), value.shape)
+    diff = value - ref
+    band = tolerance * np.abs(ref)
+    with np.errstate(invalid="ignore"):
+        klasse = np.select([diff < -band, diff > band, ~np.isnan(diff)], ["below", "above", "about_equal"],
+                           default=None).astype(object)
+        better = [None if (k is None or k == "about_equal" or not s) else bool((d > 0) == (s > 0))
+                  for k, d, s in zip(klasse, diff, sign)]
+        ratio = value / ref
+    return {"difference": diff, "ratio": ratio, "klasse": list(klasse), "better": better}
 
 
 def available_periods(obs: pd.DataFrame, indicator: str) -> list[str]:
@@ -64,15 +95,8 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     out = areas[["area_code", "area_name", "value", "status", "dataset", "year", "source"]].copy()
     out["reference"] = reference
     out["reference_value"] = ref_value
-    out["difference"] = out["value"] - ref_value
-    out["ratio"] = out["value"] / ref_value
-    band = tolerance * abs(ref_value)
-    out["klasse"] = [None if pd.isna(d) else "below" if d < -band else "above" if d > band else "about_equal"
-                     for d in out["difference"]]
-    direction = catalogue_entry(indicator)["direction"]
-    sign = {"higher": 1, "lower": -1}.get(direction, 0)
-    out["better"] = [None if (not isinstance(k, str) or k == "about_equal" or not sign) else ((d > 0) == (sign > 0))
-                     for k, d in zip(out["klasse"], out["difference"])]
+    for col, values in classify(out["value"], ref_value, direction_sign(indicator), tolerance).items():
+        out[col] = values
     out["reference_missing"] = np.isnan(ref_value)
     return out.sort_values("area_code").reset_index(drop=True)
 

@@ -136,7 +136,6 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, meting: int | None = None, ye
                     ("ongeveer gelijk" if k == "about_equal" else "geen gegevens") for b, k in zip(c["better"], c["klasse"])]
     c["plot_value"] = c["value"].fillna(0.0)  # bars for missing values have zero length and a label
     df = c[["area_name", "value", "plot_value", "waarde", "klasse_nl", "oordeel"]]
-    sort = "-x" if e["direction"] != "higher" else "x"
     colours = alt.Scale(domain=["gunstiger", "ongeveer gelijk", "ongunstiger", "geen gegevens"],
                         range=["#4d9221", "#bdbdbd", "#c51b7d", "#ffffff"])
     bars = alt.Chart(df).mark_bar(stroke="#888", strokeWidth=0.5).encode(

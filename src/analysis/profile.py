@@ -4,34 +4,49 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import compare as cmp
+from analysis.areas import NL_CODE
 from analysis.catalogue import fmt, indicator as catalogue_entry
-from analysis.errors import NoDataError
-from analysis.trends import SIGN_LABELS
+from analysis.trends import judge
 
 
 def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957") -> pd.DataFrame:
-    """Every report indicator for one wijk: 0- and 1-meting, Roermond, Nederland, judgement, rank."""
+    """Every report indicator for one wijk: 0- and 1-meting, Roermond, Nederland, judgement, rank.
+
+    The same values, classes and ranks as compare.compare / compare.rank / compare.change give
+    per indicator, computed for all indicators at once (a profile has some 14 of them).
+    """
+    inds = list(obs.loc[(obs["dataset"] == "bijlage_2b") & (obs["area_code"] == wijkcode), "indicator"].unique())
+    sub = obs[obs["indicator"].isin(inds) & obs["meting"].isin([0, 1])]
+    sel = cmp.first_per_area(sub, keys=["indicator", "meting", "area_code"])
+    wijken = sel[sel["area_level"] == "wijk"].copy()
+    # compare() has no result when every wijk value of that meting is missing
+    wijken = wijken[wijken.groupby(["indicator", "meting"])["value"].transform("count") > 0]
+    ref = sel[sel["area_code"] == NL_CODE].set_index(["indicator", "meting"])["value"]
+    gem = sel[sel["area_code"] == gemeentecode].set_index(["indicator", "meting"])["value"]
+    keys = pd.MultiIndex.from_frame(wijken[["indicator", "meting"]])
+    wijken["reference_value"] = ref.reindex(keys).to_numpy()
+    wijken["gemeente_value"] = gem.reindex(keys).to_numpy()
+    sign = wijken["indicator"].map(cmp.direction_sign)
+    wijken["better"] = cmp.classify(wijken["value"], wijken["reference_value"], sign.to_numpy())["better"]
+    # rank 1 = most favourable (compare.rank): ascending unless higher is better
+    key = wijken["value"].where(sign <= 0, -wijken["value"])
+    grouped = key.groupby([wijken["indicator"], wijken["meting"]])
+    wijken["rank"] = grouped.rank(method="min").astype("Int64")
+    wijken["n_ranked"] = grouped.transform("count")
+    mine = wijken[wijken["area_code"] == wijkcode].set_index(["indicator", "meting"])
     rows = []
-    b = obs[(obs["dataset"] == "bijlage_2b") & (obs["area_code"] == wijkcode)]
-    for ind in b["indicator"].unique():
+    for ind in inds:
         e = catalogue_entry(ind)
         row = {"indicator": ind, "KPI": e["label"]}
         for m in (0, 1):
-            try:
-                c = cmp.rank(cmp.compare(obs, ind, meting=m), ind).set_index("area_code")
-                sel = cmp.select(obs, ind, meting=m).set_index("area_code")
-            except NoDataError:
+            if (ind, m) not in mine.index:
                 continue
-            r = c.loc[wijkcode]
-            row[f"wijk_{m}"] = r["value"]
-            row[f"status_{m}"] = r["status"]
-            row[f"nederland_{m}"] = r["reference_value"]
-            row[f"gemeente_{m}"] = sel["value"].get(gemeentecode)
-            row[f"rank_{m}"] = r["rank"]
-            row[f"n_ranked_{m}"] = r["n_ranked"]
-            row[f"better_{m}"] = r["better"]
-        ch = cmp.change(obs, ind).set_index("area_code")
-        row["judgement"] = ch["judgement"].get(wijkcode)
+            r = mine.loc[(ind, m)]
+            row.update({f"wijk_{m}": r["value"], f"status_{m}": r["status"], f"nederland_{m}": r["reference_value"],
+                        f"gemeente_{m}": r["gemeente_value"], f"rank_{m}": r["rank"], f"n_ranked_{m}": r["n_ranked"],
+                        f"better_{m}": r["better"]})
+        row["judgement"] = judge(row.get("wijk_0", float("nan")), row.get("wijk_1", float("nan")),
+                                 e["direction"], e["decimals"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -110,8 +125,9 @@ def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957"
 
 def summary_markdown(obs: pd.DataFrame, wijkcode: str, tab: pd.DataFrame, meting: int = 1) -> str:
     """Bullet list of sentences for every KPI with a national value; missing ones named too."""
-    lines = [f"- {sentence(obs, wijkcode, ind, meting)}" for ind, ref in zip(tab["indicator"], tab.get(f"nederland_{meting}"))
-             if pd.notna(ref)]
+    inds = [ind for ind, ref in zip(tab["indicator"], tab.get(f"nederland_{meting}")) if pd.notna(ref)]
+    by_indicator = dict(tuple(obs[obs["indicator"].isin(inds)].groupby("indicator", sort=False)))
+    lines = [f"- {sentence(by_indicator[ind], wijkcode, ind, meting)}" for ind in inds]
     return "\n".join(lines) or "Geen KPI's met een landelijk cijfer voor deze wijk."
 
 

@@ -1,6 +1,8 @@
 """Batch runner: execute the notebooks with papermill into reports/, as .ipynb and offline .html.
 
-- parallel over a process pool (one kernel per notebook), with a progress bar;
+- parallel over a process pool with a progress bar; each worker keeps one kernel and runs its
+  notebooks on it one after another (analysis.engine resets it in between), because starting
+  a kernel and importing the libraries costs more than a wijk profile;
 - incremental: a notebook runs again only when its fingerprint (notebook, parameters,
   library code, processed data) changed or its outputs are missing;
 - failure-isolated: a failing notebook is reported and the others go on; exit non-zero;
@@ -10,10 +12,10 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import html
 import json
 import os
-import re
 import sys
 import time
 import traceback
@@ -22,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis import paths
-from analysis.atomic import write_atomic, write_text_atomic
+from analysis.atomic import write_text_atomic
 from analysis.errors import UnknownAreaError
 
 MANIFEST = ".manifest.json"
-VEGALITE_PREFIX = "application/vnd.vegalite."
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,29 @@ def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
     return h.hexdigest()
 
 
-def execute(task: Task, notebook_dir: str, out_dir: str) -> dict:
+def _init_worker(notebook_dir: str) -> None:
+    """Pool initializer: launch this worker's kernel, then import and warm up while it boots."""
+    from analysis.startup import skip_slow_imports
+
+    skip_slow_imports()  # before anything imports jsonschema
+    from analysis import kernels
+
+    try:
+        kernels.start("python3", notebook_dir)
+    except Exception:  # not fatal here: the first notebook starts one (with retries) and reports
+        pass
+    importlib.import_module("analysis.engine")  # papermill
+    from analysis.webpage import html_exporter
+
+    html_exporter()
+
+
+def execute(task: Task, notebook_dir: str, out_dir: str, bundle: str | None = None) -> dict:
     """Run one notebook and write its .ipynb and .html atomically (in a worker process)."""
     import papermill as pm
+
+    from analysis.engine import ENGINE_NAME
+    from analysis.webpage import to_html
 
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -101,7 +122,8 @@ def execute(task: Task, notebook_dir: str, out_dir: str) -> dict:
         for attempt in range(3):
             try:
                 pm.execute_notebook(str(Path(notebook_dir) / task.notebook), str(tmp_nb), parameters=task.parameters,
-                                    progress_bar=False, cwd=str(notebook_dir), kernel_name="python3")
+                                    progress_bar=False, cwd=str(notebook_dir), kernel_name="python3",
+                                    engine_name=ENGINE_NAME, request_save_on_cell_execute=False)
                 break
             except Exception as exc:
                 # Kernels started at the same moment can race for a TCP port; that is not the notebook's fault.
@@ -109,7 +131,7 @@ def execute(task: Task, notebook_dir: str, out_dir: str) -> dict:
                 if not any(m in str(exc) for m in startup) or attempt == 2:
                     raise
                 time.sleep(0.5 + attempt)
-        page = to_html(tmp_nb, task.title)
+        page = to_html(tmp_nb, task.title, Path(bundle) if bundle else None)
         write_text_atomic(out / f"{task.name}.html", page)
         os.replace(tmp_nb, out / f"{task.name}.ipynb")
         return {"name": task.name, "ok": True, "seconds": time.perf_counter() - t0}
@@ -120,36 +142,6 @@ def execute(task: Task, notebook_dir: str, out_dir: str) -> dict:
     finally:
         if tmp_nb.exists():
             tmp_nb.unlink()
-
-
-def to_html(nb_path: Path, title: str) -> str:
-    """Standalone HTML without code cells; vega-lite charts embedded with inlined JS (offline)."""
-    import nbformat
-    import vl_convert as vlc
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(nb_path, as_version=4)
-    n = 0
-    for cell in nb.cells:
-        for o in cell.get("outputs", []):
-            mime = next((k for k in o.get("data", {}) if k.startswith(VEGALITE_PREFIX)), None)
-            if mime is None:
-                continue
-            spec = o["data"][mime]
-            n += 1
-            div = f"vis{n}"
-            opts = json.dumps({"renderer": "svg", "actions": False, "formatLocale": vlc.get_format_locale("nl-NL")})
-            o["data"] = {"text/html": f'<div id="{div}" class="wm-chart"></div><script>vegaEmbed("#{div}", '
-                                      f"{json.dumps(spec)}, {opts}).catch(console.error);</script>"}
-    nb.metadata["title"] = title
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    # nbconvert's template loads require.js and MathJax from a CDN; the reports need neither.
-    body = re.sub(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>', "", body)
-    if n:  # the bundle once per page, in <head>, so every chart works without internet
-        bundle = vlc.javascript_bundle().replace("</script>", "<\\/script>")
-        body = body.replace("</head>", f"<script>{bundle}</script>\n</head>", 1)
-    return body
 
 
 def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> Path:
@@ -188,9 +180,13 @@ def run_all(gemeentecode: str = "GM0957", wijken: list[str] | None = None, jobs:
         (skipped if fresh and not force else todo).append((t, fp))
     results: dict[str, dict] = {}
     if todo:
+        from analysis.webpage import vega_bundle
+
         jobs = jobs or os.cpu_count() or 1
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futs = {pool.submit(execute, t, str(nb_dir), str(out)): (t, fp) for t, fp in todo}
+        bundle = str(vega_bundle())
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
+                                 initargs=(str(nb_dir),)) as pool:
+            futs = {pool.submit(execute, t, str(nb_dir), str(out), bundle): (t, fp) for t, fp in todo}
             for fut in tqdm(as_completed(futs), total=len(futs), desc="notebooks", disable=quiet, file=sys.stderr):
                 t, fp = futs[fut]
                 res = fut.result()

@@ -1,0 +1,83 @@
+"""One kept Jupyter kernel per process (and kernel name and working directory).
+
+The batch run's workers start their kernel as soon as they start (`start`), import the rest
+while it boots, and execute notebook after notebook on it (`kernel`, used by the papermill
+engine in analysis.engine). Kernels are shut down when the process exits.
+"""
+from __future__ import annotations
+
+import multiprocessing.util
+import os
+from dataclasses import dataclass
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+
+from analysis.startup import KERNEL_EXEC_LINES
+
+
+@dataclass
+class Kept:
+    km: AsyncKernelManager
+    kc: object  # AsyncKernelClient, open between notebooks: a new client waits ~0.2 s for IOPub
+    ready: bool = False
+
+
+_kept: dict[tuple[str, str], Kept] = {}
+
+
+def _key(kernel_name: str, cwd: str | None) -> tuple[str, str]:
+    return kernel_name, os.path.realpath(cwd or os.getcwd())
+
+
+def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
+    """Launch this process's kernel for (kernel_name, cwd) without waiting for it to be ready."""
+    key = _key(kernel_name, cwd)
+    k = _kept.get(key)
+    if k is not None and run_sync(k.km.is_alive)():
+        return k
+    if k is not None:
+        discard(k)
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"], cwd=key[1])
+    kc = km.client()
+    kc.start_channels()
+    kc.allow_stdin = False
+    _kept[key] = k = Kept(km, kc)
+    return k
+
+
+def kernel(kernel_name: str = "python3", cwd: str | None = None, startup_timeout: float = 60) -> Kept:
+    """This process's running kernel for (kernel_name, cwd), started if need be, ready to execute."""
+    k = start(kernel_name, cwd)
+    if not k.ready:
+        try:
+            run_sync(k.kc.wait_for_ready)(timeout=startup_timeout)
+        except Exception:
+            discard(k)
+            raise
+        k.ready = True
+    return k
+
+
+def discard(k: Kept) -> None:
+    """Shut a kept kernel down and forget it (after a failure, or at exit)."""
+    for key, value in list(_kept.items()):
+        if value is k:
+            del _kept[key]
+    try:
+        k.kc.stop_channels()
+        if k.km.has_kernel:
+            run_sync(k.km.shutdown_kernel)(now=True)
+    except Exception:  # a kernel that is already gone needs no shutdown
+        pass
+
+
+def shutdown_all() -> None:
+    """Stop every kernel this process kept."""
+    for k in list(_kept.values()):
+        discard(k)
+
+
+# multiprocessing runs its finalizers when a pool worker exits (atexit does not run there).
+multiprocessing.util.Finalize(None, shutdown_all, exitpriority=10)
