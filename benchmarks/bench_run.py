@@ -4,6 +4,7 @@
 
 Goal (issue #4): cold run within 1.5x the floor (starting as many bare kernels, as many at a
 time as the run uses), an unchanged re-run under 3 s, each HTML report under 2 MB.
+Run after `make data` (which also builds the vega JS bundle once per vl-convert version).
 """
 from __future__ import annotations
 
