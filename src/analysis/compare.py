@@ -39,7 +39,7 @@ def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.Da
     """Keep one row per `keys`: a valid value before a missing one, then DATASET_ORDER."""
     order = {d: i for i, d in enumerate(DATASET_ORDER)}
     sel = sel.assign(_o=sel["dataset"].map(order).fillna(99), _ok=sel["status"] != "ok")
-    return sel.sort_values(["_ok", "_o"], kind="stable").drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+    return sel.sort_values(["_ok", "_o"]).drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
 
 
 def direction_sign(indicator: str) -> int:
