@@ -19,8 +19,10 @@ from papermill.utils import merge_kwargs, remove_args
 from analysis.kernels import Kept, discard, kernel
 
 ENGINE_NAME = "wijkmonitor-reuse"
-# Silent and without history, so nothing shows in the next notebook; numbering restarts at 1.
-RESET_CODE = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1\n"
+# Silent and without history, so nothing shows in the next notebook. A new history session lets
+# the execution counter restart at 1 (setting the counter alone clashes with the history's
+# line numbers: "Session/line number was not unique in database").
+RESET_CODE = "get_ipython().reset(new_session=True)"
 
 
 class _ReusingClient(PapermillNotebookClient):

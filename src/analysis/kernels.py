@@ -39,7 +39,9 @@ def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
     if k is not None:
         discard(k)
     km = AsyncKernelManager(kernel_name=kernel_name)
-    run_sync(km.start_kernel)(extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"], cwd=key[1])
+    # An in-memory history, as nbclient gives the kernels it starts: no sqlite file shared by workers.
+    args = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"]
+    run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1])
     kc = km.client()
     kc.start_channels()
     kc.allow_stdin = False
