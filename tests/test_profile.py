@@ -4,6 +4,7 @@ import math
 import pytest
 
 from analysis import compare, profile
+from analysis.errors import UnknownAreaError
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +42,17 @@ def test_same_answers_as_compare_rank_and_change(obs, donderberg, meting):
     for ind, row in donderberg.iterrows():
         ch = compare.change(obs, ind).set_index("area_code")["judgement"].get("WK095704")
         assert row.judgement == ch or (not isinstance(ch, str) and not isinstance(row.judgement, str)), ind
+
+
+def test_resolve_wijk(obs):
+    assert profile.resolve_wijk(obs, " WK095704") == ("WK095704", "Donderberg")
+    with pytest.raises(UnknownAreaError, match=r"WK095799.*WK095700, WK095701"):
+        profile.resolve_wijk(obs, "WK095799")
+
+
+def test_comparison_summary_names_the_wijken(obs):
+    text = compare.summary_markdown(obs, "households_below_120pct_social_minimum_pct", meting=1)
+    above = text.split("Boven het landelijk cijfer: ")[1].split(".")[0]
+    below = text.split("Onder het landelijk cijfer: ")[1].split(".")[0]
+    assert "Donderberg" in above and "Roermond-Oost" in above and "Herten" in below
+    assert text.startswith("**") and "1-meting" in text

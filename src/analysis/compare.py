@@ -101,6 +101,19 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     return out.sort_values("area_code").reset_index(drop=True)
 
 
+def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:
+    """Which wijken lie above, below, or have no value, against Nederland (one Dutch line)."""
+    c = compare(obs, indicator, meting, year)
+
+    def names(mask) -> str:
+        return ", ".join(c.loc[mask, "area_name"]) or "geen"
+
+    period = f"{meting}-meting" if meting is not None else str(year)
+    return (f"**{catalogue_entry(indicator)['label']}**, {period}. Boven het landelijk cijfer: "
+            f"{names(c['klasse'] == 'above')}. Onder het landelijk cijfer: {names(c['klasse'] == 'below')}. "
+            f"Geen gegevens: {names(c['value'].isna())}.")
+
+
 def change(obs: pd.DataFrame, indicator: str, level: str = "wijk", frm: int = 0, to: int = 1) -> pd.DataFrame:
     """Change per area between two metingen, with the report's judgement rule."""
     from analysis.trends import judge

@@ -6,6 +6,7 @@ pre-formatted tooltip strings and through the nl-NL d3 format locale.
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -44,6 +45,12 @@ def period_label(meting: int | None = None, year: int | None = None) -> str:
 
 
 def wijk_shapes(gemeentecode: str = "GM0957", year: int = 2024, tolerance: float = 0.0002):
+    """Simplified wijk polygons; read once per process (a kept kernel draws many maps)."""
+    return _wijk_shapes(gemeentecode, year, tolerance).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _wijk_shapes(gemeentecode: str, year: int, tolerance: float):
     return pdok.simplify_for_web(pdok.load_boundaries("wijk", year, gemeentecode), tolerance)
 
 
@@ -191,15 +198,15 @@ def explorer(obs: pd.DataFrame, indicators: list[str], metingen=(0, 1), gemeente
     """
     rows = []
     for ind in indicators:
-        e = catalogue_entry(ind)
-        sign = 1 if e["direction"] == "higher" else -1
+        sign = cmp.direction_sign(ind)  # no desired direction: no "favourable", so no colour
         for m in metingen:
             try:
                 c = cmp.compare(obs, ind, meting=m)
             except NoDataError:
                 continue
             for r in c.itertuples():
-                gunst = sign * r.difference / r.reference_value * 100 if pd.notna(r.difference) and r.reference_value else None
+                gunst = (sign * r.difference / r.reference_value * 100
+                         if sign and pd.notna(r.difference) and r.reference_value else None)
                 rows.append({"indicator": ind, "meting": m, "wijkcode": r.area_code, "wijk": r.area_name,
                              "value": None if pd.isna(r.value) else float(r.value), "waarde": fmt(ind, r.value),
                              "landelijk": fmt(ind, r.reference_value), "gunst": None if gunst is None or pd.isna(gunst) else round(gunst, 1)})
@@ -245,7 +252,7 @@ def roermond_vs_nederland(obs: pd.DataFrame, dataset: str = "bijlage_2a", meting
     df["index"] = (df["roermond"] / df["nederland"] * 100).round(1)
     df["kpi"] = df["indicator"].map(cat["label"])
     df["opgave"] = df["indicator"].map(cat["opgave"]).str.split(";").str[0]
-    sign = df["indicator"].map(cat["direction"]).map({"higher": 1, "lower": -1}).fillna(0)
+    sign = df["indicator"].map(cmp.direction_sign)
     df["oordeel"] = ["gunstiger" if s * (i - 100) > 0 else "ongunstiger" if s * (i - 100) < 0 else "gelijk"
                      for s, i in zip(sign, df["index"])]
     df["roermond_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["roermond"])]

@@ -86,6 +86,11 @@ def load(out_dir: Path | None = None) -> pd.DataFrame:
     return build(out_dir)["observations"]
 
 
+def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
+    """The indicator ids of one dataset (e.g. 'bijlage_2b', the KPIs per wijk), in table order."""
+    return list(obs.loc[obs["dataset"] == dataset, "indicator"].unique())
+
+
 def build(out_dir: Path | None = None, gemeentecode: str = "GM0957") -> dict:
     """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv."""
     from analysis import trends  # trends reads the catalogue and report; kept out of import time

@@ -4,9 +4,15 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import compare as cmp
-from analysis.areas import NL_CODE
+from analysis.areas import NL_CODE, check_wijkcode
 from analysis.catalogue import fmt, indicator as catalogue_entry
 from analysis.trends import judge
+
+
+def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
+    """(code, name) of a wijk in the data; an unknown code fails with the list of valid ones."""
+    code = check_wijkcode(wijkcode, list(obs.loc[obs["area_level"] == "wijk", "area_code"].unique()))
+    return code, obs.loc[obs["area_code"] == code, "area_name"].iloc[0]
 
 
 def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957") -> pd.DataFrame:
