@@ -1,20 +1,30 @@
-"""Transcribe the KPI tables of the Voortgangsrapportage Sociaal Domein (mei 2025) into data/raw.
+"""Transcribe the KPI tables of the Voortgangsrapportage Sociaal Domein (mei 2025) into data/raw/GM0957.
 
-Run once by a maintainer when a new report arrives; the CSVs it writes are committed and
+Run once by a maintainer when a new report arrives; the files it writes are committed and
 reviewed by hand. The PDF text delivers table cells column by column, so each table is cut
-from known line ranges of the extracted text and re-assembled here. Cells are kept exactly
-as printed ("20,5 %", "152,8%", "-"); parsing happens in `analysis.sources.report`.
+from known line ranges of the extracted text and re-assembled here. The result is one
+measurement file in the suite's long format (`voortgangsrapportage_2025.csv`, international
+dialect, one row per value, `source` naming its place in the report) and, beside it in
+`reproductie/`, the judgements (+, +/-, -) as printed, for the reproduction check.
 
     python scripts/transcribe_report.py ../shared/seeds/002_f4522cab5a867525.txt
 """
 from __future__ import annotations
 
 import csv
+import math
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from analysis.numbers import parse_cell  # noqa: E402
+
 REPORT = "Voortgangsrapportage Sociaal Domein Roermond, mei 2025"
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+OUT = Path(__file__).resolve().parents[1] / "data" / "raw" / "GM0957"
+MEASUREMENTS = "voortgangsrapportage_2025.csv"
+JUDGEMENTS = "reproductie/voortgangsrapportage_2025_oordelen.csv"
+LONG_COLUMNS = ["indicator", "area_code", "meting", "year", "value", "source", "status", "note", "series"]
+KVK, BK = "kiezen_voor_kansen", "beleidskader"
 
 
 def cells(lines: list[str], start: int, stop: int) -> list[str]:
@@ -39,13 +49,100 @@ def columns(tokens: list[str], headers: list[str], n: int) -> dict[str, list[str
     return out
 
 
+TABLES: dict[str, list[dict]] = {}
+
+
 def write(name: str, rows: list[dict]) -> None:
-    path = RAW / name
+    """Keep a transcribed table (as printed) for the conversion to the long format."""
+    TABLES[name] = rows
+
+
+def _write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     print(f"{path}: {len(rows)} rows")
+
+
+def _cell(printed: str) -> tuple[str, str, str]:
+    """Printed cell -> (value in international notation, status, note)."""
+    value, status = parse_cell(printed)
+    if math.isnan(value):
+        return ("-" if status == "not_published" else ""), status, ""
+    text = f"{value:g}"
+    plain = printed.replace(" ", "").rstrip("%‰").replace(",", ".")
+    note = f"afgedrukt als '{printed}'" if plain != text and not plain.startswith(text) or "(" in printed else ""
+    return text, "", note
+
+
+class Long:
+    """The long measurement rows; one per (series, indicator, area, meting), places merged."""
+
+    def __init__(self):
+        self.rows: dict[tuple, dict] = {}
+
+    def add(self, series, indicator, area, meting, period, printed, place):
+        value, status, note = _cell(printed)
+        key = (series, indicator, area, meting)
+        if key in self.rows:
+            old = self.rows[key]
+            assert (old["value"], old["status"]) == (value, status), (key, old, printed)
+            old["source"] += f"; ook {place.split(', ', 2)[-1]}"
+            return
+        self.rows[key] = {"indicator": indicator, "area_code": area, "meting": "" if meting is None else meting,
+                          "year": period, "value": value, "source": place, "status": status, "note": note,
+                          "series": series or ""}
+
+
+def _latest_two(cells: list[str]) -> tuple[int, int] | tuple[str, str]:
+    ok = [m for m, c in enumerate(cells) if not math.isnan(parse_cell(c)[0])]
+    return (ok[-2], ok[-1]) if len(ok) >= 2 else ("", "")
+
+
+def to_long() -> tuple[list[dict], list[dict]]:
+    """The transcribed tables as long measurement rows and printed judgements."""
+    long, judged = Long(), []
+    mp = TABLES["report_map_social_minimum.csv"]
+    for r in mp:
+        long.add(None, "households_social_minimum_pct", r["area_code"], None, str(r["year"]), r["value"], r["source_ref"])
+    a = TABLES["report_bijlage2a.csv"]
+    periods = {(r["indicator"], m): r[f"year_{m}"] for r in a for m in (0, 1)}
+    for r in a:
+        for m in (0, 1):
+            long.add(KVK, r["indicator"], "GM0957", m, r[f"year_{m}"], r[f"roermond_{m}"], r["source_ref"])
+            long.add(KVK, r["indicator"], "NL00", m, r[f"year_{m}"], r[f"nl_{m}"], r["source_ref"])
+        if r["beweging"]:
+            prev, last = _latest_two([r["roermond_0"], r["roermond_1"]])
+            judged.append({"kpi_set": "kiezen_voor_kansen", "row": r["row"] if r["block"] == "Bestaanszekerheid" else int(r["row"]) + 11,
+                           "indicator": r["indicator"], "kpi": r["kpi"], "area_code": "GM0957", "reported": r["beweging"],
+                           "meting_previous": prev, "meting_latest": last, "source": r["source_ref"]})
+    c = TABLES["report_bijlage2c.csv"]
+    for r in c:
+        for m in (0, 1):
+            long.add(KVK, r["indicator"], "GM0957", m, periods.get((r["indicator"], m), ""), r[f"meting_{m}"], r["source_ref"])
+        if r["effect"]:
+            prev, last = _latest_two([r["meting_0"], r["meting_1"]])
+            judged.append({"kpi_set": "levensfasen", "row": r["row"], "indicator": r["indicator"], "kpi": r["kpi"],
+                           "area_code": "GM0957", "reported": r["effect"], "meting_previous": prev,
+                           "meting_latest": last, "source": r["source_ref"]})
+    b = TABLES["report_bijlage2b.csv"]
+    # Indicator-major, so that a file cut at a row boundary leaves an incomplete KPI (refused).
+    for ind in B2_INDICATORS:
+        for r in sorted(b, key=lambda r: (r["meting"], r["wijkcode"])):
+            m = int(r["meting"])
+            long.add(KVK, ind, r["wijkcode"], m, periods.get((ind, m), ""), r[ind], r["source_ref"])
+    b1 = TABLES["report_bijlage1.csv"]
+    for r in b1:
+        for m in (0, 1, 2):
+            long.add(BK, r["indicator"], "GM0957", m, r[f"year_{m}"], r[f"meting_{m}"], r["source_ref"])
+        if r["beweging"]:
+            prev, last = _latest_two([r["meting_0"], r["meting_1"], r["meting_2"]])
+            judged.append({"kpi_set": "beleidskader", "row": r["row"], "indicator": r["indicator"], "kpi": r["kpi"],
+                           "area_code": "GM0957", "reported": r["beweging"], "meting_previous": prev,
+                           "meting_latest": last, "source": r["source_ref"]})
+    return list(long.rows.values()), judged
 
 
 # Years of each meting as the report's running text states them (text line in brackets).
@@ -256,6 +353,10 @@ def main(seed: Path) -> None:
     rows.append({"area_code": "NL00", "area_name": "Nederland", "value": "6,30%", "year": 2022,
                  "source_ref": f"{REPORT}, kaart bij Aanpak 3: 'landelijk gemiddelde van 6,30% (meetjaar 2022)' (tekstregel 1474)"})
     write("report_map_social_minimum.csv", rows)
+
+    measurements, judged = to_long()
+    _write_csv(OUT / MEASUREMENTS, measurements, LONG_COLUMNS)
+    _write_csv(OUT / JUDGEMENTS, judged, list(judged[0]))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,14 @@ def pytest_sessionstart(session):
     paths.mirror_dir(required=True)
 
 
+ROERMOND = "GM0957"
+REPORT = "voortgangsrapportage_2025"  # the May 2025 report's tables, as a measurement file
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict:
-    """A fresh build of the tidy table into a temporary folder."""
-    return observations.build(out_dir=tmp_path_factory.mktemp("processed"))
+    """A fresh build of Roermond's tidy table into a temporary folder."""
+    return observations.build(ROERMOND, out_dir=tmp_path_factory.mktemp("processed"))
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +30,18 @@ def obs(built):
 
 
 @pytest.fixture()
-def raw_copy(tmp_path) -> Path:
-    """A private copy of data/raw to damage in bad-input tests."""
+def raw_copy(tmp_path, monkeypatch) -> Path:
+    """A private copy of data/raw to damage in bad-input tests (paths.RAW_DIR points at it)."""
     dst = tmp_path / "raw"
     shutil.copytree(paths.RAW_DIR, dst, ignore=shutil.ignore_patterns("cbs"))
+    monkeypatch.setattr(paths, "RAW_DIR", dst)
     return dst
 
 
-def value(obs, dataset, area, indicator, meting=None):
+def value(obs, series, area, indicator, meting=None, dataset=REPORT):
+    """The one observation of a measurement series (None: the rows without a series, e.g. the map)."""
     sel = obs[(obs.dataset == dataset) & (obs.area_code == area) & (obs.indicator == indicator)]
+    sel = sel[sel.series.isna()] if series is None else sel[sel.series == series]
     if meting is not None:
         sel = sel[sel.meting == meting]
     assert len(sel) == 1, (dataset, area, indicator, meting, len(sel))

@@ -14,9 +14,10 @@ from analysis.errors import SourceError
 def test_schema_and_levels(obs):
     assert list(obs.columns) == observations.COLUMNS
     assert set(obs.area_level) == {"land", "gemeente", "wijk"}
-    assert obs.area_code.str.match(r"^(NL00|GM0957|WK0957\d\d)$").all()
+    assert obs.area_code.str.match(r"^(NL00|GM\d{4}|WK0957\d\d)$").all()
     assert obs.area_name.notna().all()
     assert set(obs.meting.dropna()) == {0, 1, 2}
+    assert set(obs.series.dropna()) == {"kiezen_voor_kansen", "beleidskader"}
 
 
 def test_written_files_roundtrip(built):
@@ -28,14 +29,18 @@ def test_written_files_roundtrip(built):
     assert {"computed", "reported", "value_previous", "value_latest"} <= set(j.columns)
 
 
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def test_failed_build_keeps_previous_outputs(tmp_path, monkeypatch):
-    observations.build(out_dir=tmp_path)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    monkeypatch.setattr(observations.report, "observations",
-                        lambda *a, **k: (_ for _ in ()).throw(SourceError("report_bijlage2b.csv: broken")))
+    observations.build("GM0957", out_dir=tmp_path)
+    before = _tree(tmp_path)
+    monkeypatch.setattr(observations, "measurement_rows",
+                        lambda *a, **k: (_ for _ in ()).throw(SourceError("voortgangsrapportage_2025.csv: broken")))
     with pytest.raises(SourceError):
-        observations.build(out_dir=tmp_path)
-    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+        observations.build("GM0957", out_dir=tmp_path)
+    assert _tree(tmp_path) == before
 
 
 def test_atomic_write_failure_leaves_target(tmp_path):

@@ -3,13 +3,13 @@ import math
 
 import pytest
 
-from analysis import compare, profile
+from analysis import compare, monitors, profile
 from analysis.errors import UnknownAreaError
 
 
 @pytest.fixture(scope="module")
 def donderberg(obs):
-    return profile.wijk_indicators(obs, "WK095704", "GM0957").set_index("indicator")
+    return profile.wijk_indicators(obs, "WK095704", "GM0957", monitors.load("GM0957")).set_index("indicator")
 
 
 def test_donderberg_values_as_printed(donderberg):
@@ -54,5 +54,6 @@ def test_comparison_summary_names_the_wijken(obs):
     text = compare.summary_markdown(obs, "households_below_120pct_social_minimum_pct", meting=1)
     above = text.split("Boven het landelijk cijfer: ")[1].split(".")[0]
     below = text.split("Onder het landelijk cijfer: ")[1].split(".")[0]
+    assert "Zonder cijfer: Maasplassen." in text and "geen." not in text
     assert "Donderberg" in above and "Roermond-Oost" in above and "Herten" in below
     assert text.startswith("**") and "1-meting" in text

@@ -8,7 +8,7 @@ from analysis.errors import UnknownAreaError
 NL_CODE = "NL00"
 _LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 _GM = re.compile(r"^GM\d{4}$")
-_WK = re.compile(r"^WK\d{6}$")
+_WK = re.compile(r"^WK\d{4}[0-9A-Z]{2}$")  # letters occur: WK0363AA (Amsterdam)
 
 
 def level_of(code: str) -> str:
@@ -21,14 +21,14 @@ def level_of(code: str) -> str:
 
 def check_gemeentecode(code: str) -> str:
     if not isinstance(code, str) or not _GM.match(code.strip()):
-        raise UnknownAreaError(f"gemeentecode {code!r} is not of the form GM0000 (e.g. GM0957 for Roermond)")
+        raise UnknownAreaError(f"gemeentecode {code!r} is not of the form GM0000 (e.g. GM0363)")
     return code.strip()
 
 
 def check_wijkcode(code: str, valid: list[str] | None = None) -> str:
     """A well-formed wijk code, and (if `valid` is given) one of those codes."""
     if not isinstance(code, str) or not _WK.match(code.strip()):
-        raise UnknownAreaError(f"wijkcode {code!r} is not of the form WK000000 (e.g. WK095704)")
+        raise UnknownAreaError(f"wijkcode {code!r} is not of the form WK + 6 characters (e.g. WK036300, WK0363AA)")
     code = code.strip()
     if valid is not None and code not in valid:
         raise UnknownAreaError(f"unknown wijkcode {code!r}; valid codes: {', '.join(sorted(valid))}")

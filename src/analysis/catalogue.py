@@ -10,7 +10,7 @@ import yaml
 from analysis.errors import UnknownIndicatorError
 from analysis.numbers import format_nl
 
-FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases", "note"]
+FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases", "note", "report_only"]
 
 
 @lru_cache(maxsize=1)

@@ -1,43 +1,100 @@
-"""The one tidy table: every value from every source, one row per value.
+"""The one tidy table of a gemeente: every value from every source, one row per value.
 
-Schema: area_code, area_name, area_level, indicator, dataset, meting, year, period, value,
-status, source. `status` is 'ok' or says why `value` is missing ('not_published': '-' in
-the report; 'empty_cell': an empty report cell; 'suppressed': CBS secrecy).
+Schema: area_code, area_name, area_level, indicator, dataset, series, meting, year, period,
+value, status, source, note. `status` is 'ok' or says why `value` is missing
+('not_published': '-' in a measurement file; 'empty_cell': an empty cell; 'suppressed': CBS
+secrecy). `series` names the metingen series of a gemeente's own measurements (the programme
+that numbers its 0-, 1-, 2-meting); CBS rows have a year and no meting.
+Built per gemeente into `data/processed/<GM>/` as one generation (analysis.generations).
 """
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
-from analysis.areas import level_of
-from analysis.atomic import write_atomic
+from analysis import generations, paths
+from analysis.areas import NL_CODE, level_of
 from analysis.catalogue import catalogue
 from analysis.errors import SourceError
-from analysis.sources import cbs, report
 
-COLUMNS = ["area_code", "area_name", "area_level", "indicator", "dataset", "meting", "year", "period",
-           "value", "status", "source"]
+COLUMNS = ["area_code", "area_name", "area_level", "indicator", "dataset", "series", "meting", "year", "period",
+           "value", "status", "source", "note"]
 STATUSES = {"ok", "not_published", "empty_cell", "suppressed"}
 CSV_NAME = "observations.csv"
 PARQUET_NAME = "observations.parquet"
+JUDGEMENTS_NAME = "kpi_judgements.csv"
 
 
-def collect(gemeentecode: str = "GM0957", kwb_years=cbs.DEFAULT_YEARS, raw_dir: Path | None = None) -> pd.DataFrame:
+def measurement_rows(monitor, wijk_names: dict[str, str]) -> pd.DataFrame:
+    """The gemeente's own measurements (data/raw/<GM>/*.csv|xlsx), validated, as observation rows."""
+    from analysis.sources import measurements
+
+    if monitor.raw_dir is None:
+        return pd.DataFrame(columns=COLUMNS)
+    df = measurements.read_folder(monitor.raw_dir)
+    if df.empty:
+        if monitor.kpi_sets:
+            raise SourceError(f"{monitor.raw_dir}: monitor.yml noemt KPI-sets, maar er is geen meetbestand (*.csv, *.xlsx)")
+        return pd.DataFrame(columns=COLUMNS)
+    df = measurements.validate(df, monitor, list(wijk_names), set(catalogue().index))
+    df["dataset"] = df["file"].str.rsplit(".", n=1).str[0]
+    df["area_name"] = None
+    return df
+
+
+def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
+    """CBS figures: KWB per wijk, the gemeente series for the region, the national v4 series."""
+    from analysis.sources import cbs
+
+    parts = [cbs.observations(monitor.code, strict=strict) if _accepts_strict(cbs.observations)
+             else cbs.observations(monitor.code)]
+    if hasattr(cbs, "gemeente_series"):
+        parts.append(cbs.gemeente_series(monitor.region_gemeenten()))
+    try:
+        from analysis.sources import cbs_v4
+    except ImportError:
+        cbs_v4 = None
+    if cbs_v4 is not None and hasattr(cbs_v4, "national_low_income"):
+        try:
+            parts.append(cbs_v4.national_low_income())
+        except SourceError as exc:
+            if strict:
+                raise
+            warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
+    return parts
+
+
+def _accepts_strict(fn) -> bool:
+    import inspect
+
+    return "strict" in inspect.signature(fn).parameters
+
+
+def collect(monitor, strict: bool = False) -> pd.DataFrame:
     """Gather rows from every source into the tidy schema (not yet written)."""
-    parts = [cbs.observations(gemeentecode, kwb_years)]
-    if gemeentecode == report.GEMEENTE[0]:  # the progress report is Roermond's own
-        parts.insert(0, report.observations(raw_dir))
-    df = pd.concat(parts, ignore_index=True)
+    from analysis import gemeenten
+
+    wijken = gemeenten.wijken(monitor.code)
+    wijk_names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
+    parts = [measurement_rows(monitor, wijk_names)] + _cbs_rows(monitor, strict)
+    parts = [p for p in parts if len(p)]
+    df = pd.concat([p.reindex(columns=COLUMNS) for p in parts], ignore_index=True)
     df["area_level"] = df["area_code"].map(level_of)
-    # Fill names that a source lacks (StatLine extracts carry codes only) from the other sources.
+    # One name per code: the boundary data's for wijken and gemeenten, else the first source's.
     names = df.dropna(subset=["area_name"]).drop_duplicates("area_code").set_index("area_code")["area_name"]
-    df["area_name"] = df["area_code"].map(names)  # one name per code, the first source's
-    df.loc[df["area_code"] == "NL00", "area_name"] = "Nederland"
-    df["meting"] = df["meting"].astype("Int64")
-    df["year"] = df["year"].astype("Int64")
+    df["area_name"] = df["area_code"].map(names)
+    df["area_name"] = df["area_code"].map(wijk_names).fillna(df["area_name"])
+    for code in df.loc[df["area_level"] == "gemeente", "area_code"].unique():
+        df.loc[df["area_code"] == code, "area_name"] = monitor.name if code == monitor.code else gemeenten.name(code)
+    df.loc[df["area_code"] == NL_CODE, "area_name"] = "Nederland"
+    df["meting"] = pd.to_numeric(df["meting"]).astype("Int64")
+    df["year"] = pd.to_numeric(df["year"]).astype("Int64")
+    df["value"] = pd.to_numeric(df["value"]).astype(float)
+    for col in ("series", "note", "period", "source", "dataset"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
     return validate(df[COLUMNS])
 
 
@@ -56,53 +113,63 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     if len(inconsistent):
         raise SourceError(f"observations: value/status disagree in {len(inconsistent)} rows, e.g. "
                           f"{inconsistent.iloc[0][['area_code', 'indicator', 'dataset']].to_dict()}")
-    dup = df.duplicated(["area_code", "indicator", "dataset", "meting", "year"])
+    if df["area_name"].isna().any():
+        raise SourceError(f"observations: no name for area(s) {sorted(df.loc[df['area_name'].isna(), 'area_code'].unique())}")
+    dup = df.duplicated(["area_code", "indicator", "dataset", "series", "meting", "year"])
     if dup.any():
         raise SourceError(f"observations: duplicate rows, e.g. {df[dup].iloc[0][['area_code', 'indicator', 'dataset']].to_dict()}")
     return df.reset_index(drop=True)
 
 
-def write(df: pd.DataFrame, out_dir: Path | None = None) -> dict[str, Path]:
-    """Write CSV and Parquet twins atomically (a failed write leaves the old files)."""
-    out_dir = out_dir or paths.PROCESSED_DIR
-    out = {
-        "csv": write_atomic(out_dir / CSV_NAME, lambda p: df.to_csv(p, index=False)),
-        "parquet": write_atomic(out_dir / PARQUET_NAME, lambda p: df.to_parquet(p, index=False)),
-    }
-    return out
+def _folder(gemeentecode: str | None, out_dir: Path | None) -> Path:
+    if out_dir is not None:
+        return Path(out_dir)
+    if not gemeentecode:
+        raise SourceError("geef een gemeentecode (bijv. GM0363) of een map met verwerkte data")
+    return paths.processed_dir(gemeentecode)
 
 
-def load(out_dir: Path | None = None) -> pd.DataFrame:
-    """The processed table (Parquet if present, else CSV); builds it first if missing."""
-    out_dir = out_dir or paths.PROCESSED_DIR
-    pq, csv = out_dir / PARQUET_NAME, out_dir / CSV_NAME
-    if pq.is_file():
-        return pd.read_parquet(pq)
-    if csv.is_file():
-        df = pd.read_csv(csv, dtype={"period": str})
-        df["meting"] = df["meting"].astype("Int64")
-        df["year"] = df["year"].astype("Int64")
-        return df
-    return build(out_dir)["observations"]
+def load(gemeentecode: str | None = None, out_dir: Path | None = None) -> pd.DataFrame:
+    """The processed table of a gemeente (its current generation); builds it first if missing."""
+    folder = _folder(gemeentecode, out_dir)
+    gen = generations.current(folder)
+    if gen is None:
+        if not gemeentecode:
+            raise SourceError(f"{folder}: geen verwerkte data; draai eerst 'python -m analysis build'")
+        return build(gemeentecode, out_dir=out_dir)["observations"]
+    return pd.read_parquet(gen / PARQUET_NAME)
+
+
+def load_judgements(gemeentecode: str | None = None, out_dir: Path | None = None) -> pd.DataFrame | None:
+    """kpi_judgements of the current generation (None for a monitor without metingen)."""
+    gen = generations.current(_folder(gemeentecode, out_dir))
+    path = gen / JUDGEMENTS_NAME if gen else None
+    return pd.read_csv(path) if path and path.is_file() else None
 
 
 def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
-    """The indicator ids of one dataset (e.g. 'bijlage_2b', the KPIs per wijk), in table order."""
+    """The indicator ids of one dataset, in table order."""
     return list(obs.loc[obs["dataset"] == dataset, "indicator"].unique())
 
 
-def build(out_dir: Path | None = None, gemeentecode: str = "GM0957") -> dict:
-    """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv."""
-    from analysis import trends  # trends reads the catalogue and report; kept out of import time
+def build(gemeentecode: str, out_dir: Path | None = None, strict: bool = False) -> dict:
+    """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv as one generation."""
+    from analysis import monitors, trends
 
     t0 = time.perf_counter()
-    out_dir = out_dir or paths.PROCESSED_DIR
-    obs = collect(gemeentecode)
-    judgements = trends.judgement_table(obs) if gemeentecode == report.GEMEENTE[0] else None
-    # Everything is computed before anything is written, so a failure leaves the old outputs.
-    files = write(obs, out_dir)
+    monitor = monitors.load(gemeentecode)
+    obs = collect(monitor, strict=strict)
+    judgements = trends.judgement_table(obs, monitor) if monitor.kpi_sets else None
     if judgements is not None:
-        files["judgements"] = write_atomic(out_dir / "kpi_judgements.csv",
-                                           lambda p: judgements.to_csv(p, index=False))
-    return {"observations": obs, "judgements": judgements, "files": files,
+        trends.check_reproduction(judgements)
+    # Everything is computed before anything is written, so a failure leaves the old generation.
+    writers = {CSV_NAME: lambda p: obs.to_csv(p, index=False),
+               PARQUET_NAME: lambda p: obs.to_parquet(p, index=False)}
+    if judgements is not None:
+        writers[JUDGEMENTS_NAME] = lambda p: judgements.to_csv(p, index=False)
+    gen = generations.publish(_folder(monitor.code, out_dir), writers)
+    files = {"csv": gen / CSV_NAME, "parquet": gen / PARQUET_NAME}
+    if judgements is not None:
+        files["judgements"] = gen / JUDGEMENTS_NAME
+    return {"observations": obs, "judgements": judgements, "files": files, "monitor": monitor,
             "seconds": time.perf_counter() - t0}

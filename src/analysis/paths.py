@@ -21,6 +21,21 @@ REPORTS_DIR = ROOT / "reports"
 MIRROR_ENV = "WIJKMONITOR_MIRROR"
 
 
+def gemeente_raw_dir(gemeentecode: str) -> Path:
+    """A gemeente's own files: monitor.yml and its measurements (`data/raw/<GM>/`)."""
+    return RAW_DIR / gemeentecode
+
+
+def processed_dir(gemeentecode: str) -> Path:
+    """Processed data of one gemeente (`data/processed/<GM>/`, a generation behind a pointer)."""
+    return PROCESSED_DIR / gemeentecode
+
+
+def reports_dir(gemeentecode: str, root: Path | None = None) -> Path:
+    """Reports of one gemeente (`reports/<GM>/`)."""
+    return Path(root or REPORTS_DIR) / gemeentecode
+
+
 def mirror_dir(required: bool = False) -> Path | None:
     """The offline mirror folder, or None when there is none (an error if `required`)."""
     env = os.environ.get(MIRROR_ENV)

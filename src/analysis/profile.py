@@ -15,14 +15,27 @@ def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
     return code, obs.loc[obs["area_code"] == code, "area_name"].iloc[0]
 
 
-def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957") -> pd.DataFrame:
-    """Every report indicator for one wijk: 0- and 1-meting, Roermond, Nederland, judgement, rank.
+def wijk_kpis(obs: pd.DataFrame, wijkcode: str, monitor=None) -> list[str]:
+    """The KPIs reported for the wijk: the monitor's wijk set, else every indicator with wijk metingen."""
+    wset = monitor.wijk_set() if monitor is not None else None
+    if wset is not None:
+        return list(wset.indicators)
+    sel = obs[(obs["area_code"] == wijkcode) & obs["meting"].notna()]
+    return list(sel["indicator"].unique())
+
+
+def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None) -> pd.DataFrame:
+    """Every KPI of the wijk at every meting present: the wijk, the gemeente, Nederland, rank, judgement.
 
     The same values, classes and ranks as compare.compare / compare.rank / compare.change give
-    per indicator, computed for all indicators at once (a profile has some 14 of them).
+    per indicator, computed for all indicators at once (a profile has some 14 of them). The
+    judgement compares the wijk's latest two measurements (the report's rule).
     """
-    inds = list(obs.loc[(obs["dataset"] == "bijlage_2b") & (obs["area_code"] == wijkcode), "indicator"].unique())
-    sub = obs[obs["indicator"].isin(inds) & obs["meting"].isin([0, 1])]
+    inds = wijk_kpis(obs, wijkcode, monitor)
+    sub = obs[obs["indicator"].isin(inds) & obs["meting"].notna()]
+    if monitor is not None and monitor.wijk_set() is not None and monitor.wijk_set().series:
+        sub = sub[sub["series"] == monitor.wijk_set().series]
+    metingen = sorted(int(m) for m in sub["meting"].unique())
     sel = cmp.first_per_area(sub, keys=["indicator", "meting", "area_code"])
     wijken = sel[sel["area_level"] == "wijk"].copy()
     # compare() has no result when every wijk value of that meting is missing
@@ -44,38 +57,55 @@ def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM095
     for ind in inds:
         e = catalogue_entry(ind)
         row = {"indicator": ind, "KPI": e["label"]}
-        for m in (0, 1):
+        for m in metingen:
             if (ind, m) not in mine.index:
                 continue
             r = mine.loc[(ind, m)]
             row.update({f"wijk_{m}": r["value"], f"status_{m}": r["status"], f"nederland_{m}": r["reference_value"],
                         f"gemeente_{m}": r["gemeente_value"], f"rank_{m}": r["rank"], f"n_ranked_{m}": r["n_ranked"],
                         f"better_{m}": r["better"]})
-        row["judgement"] = judge(row.get("wijk_0", float("nan")), row.get("wijk_1", float("nan")),
-                                 e["direction"], e["decimals"])
+        have = [m for m in metingen if pd.notna(row.get(f"wijk_{m}", float("nan")))]
+        row["judgement"] = (judge(row[f"wijk_{have[-2]}"], row[f"wijk_{have[-1]}"], e["direction"], e["decimals"])
+                            if len(have) >= 2 else None)
+        row["judged_metingen"] = f"{have[-2]}->{have[-1]}" if len(have) >= 2 else None
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["metingen"] = metingen
+    return out
 
 
-def display_table(tab: pd.DataFrame) -> pd.DataFrame:
-    """Wide table in Dutch notation for reading (the edge of the tidy model)."""
+def metingen_in(tab: pd.DataFrame) -> list[int]:
+    """The metingen of a wijk_indicators table."""
+    return tab.attrs.get("metingen") or sorted({int(c.split("_")[1]) for c in tab.columns if c.startswith("wijk_")})
+
+
+def display_table(tab: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
+    """Wide table in Dutch notation for reading (the edge of the tidy model): every meting of the
+    wijk, the gemeente and Nederland at the latest meting, judgement and rank."""
     def f(ind, v):
         return fmt(ind, v) if pd.notna(v) else "geen gegevens"
 
-    out = pd.DataFrame({
-        "KPI": tab["KPI"],
-        "Wijk 0-meting": [f(i, v) for i, v in zip(tab["indicator"], tab.get("wijk_0"))],
-        "Wijk 1-meting": [f(i, v) for i, v in zip(tab["indicator"], tab.get("wijk_1"))],
-        "Roermond 1-meting": [f(i, v) for i, v in zip(tab["indicator"], tab.get("gemeente_1"))],
-        "Nederland 1-meting": [f(i, v) for i, v in zip(tab["indicator"], tab.get("nederland_1"))],
-        "Beweging": [j if isinstance(j, str) else "n.v.t." for j in tab["judgement"]],
-        "Rang (1 = gunstigst)": [f"{int(r)} van {int(n)}" if pd.notna(r) else "-" for r, n in
-                                 zip(tab.get("rank_1"), tab.get("n_ranked_1"))],
-    })
+    metingen = metingen_in(tab)
+    if tab.empty or not metingen:
+        return pd.DataFrame()
+    last = metingen[-1]
+    out = pd.DataFrame({"KPI": [k + _unit_suffix(i) for k, i in zip(tab["KPI"], tab["indicator"])]})
+    for m in metingen:
+        out[f"Wijk {m}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"wijk_{m}", [None] * len(tab)))]
+    out[f"{gemeentenaam} {last}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"gemeente_{last}", [None] * len(tab)))]
+    out[f"Nederland {last}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"nederland_{last}", [None] * len(tab)))]
+    out["Beweging"] = [j if isinstance(j, str) else "n.v.t." for j in tab["judgement"]]
+    out["Rang (1 = gunstigst)"] = [f"{int(r)} van {int(n)}" if pd.notna(r) else "-" for r, n in
+                                   zip(tab.get(f"rank_{last}", [None] * len(tab)), tab.get(f"n_ranked_{last}", [None] * len(tab)))]
     return out.set_index("KPI")
 
 
-def sentence(obs: pd.DataFrame, wijkcode: str, indicator: str, meting: int = 1) -> str:
+def _unit_suffix(ind: str) -> str:
+    unit = catalogue_entry(ind)["unit"]
+    return f" ({unit})" if unit and unit not in ("%", "‰", "aantal") and unit not in catalogue_entry(ind)["label"] else ""
+
+
+def sentence(obs: pd.DataFrame, wijkcode: str, indicator: str, meting: int) -> str:
     """One Dutch sentence comparing the wijk with Nederland, generated from the numbers."""
     e = catalogue_entry(indicator)
     c = cmp.compare(obs, indicator, meting=meting).set_index("area_code").loc[wijkcode]
@@ -105,23 +135,30 @@ def _times(ratio: float) -> str:
     return {2: "twee keer", 3: "drie keer", 4: "vier keer"}.get(int(ratio), f"{int(ratio)} keer")
 
 
+KEY_FIGURES = ["population", "households", "avg_household_size", "population_density", "avg_woz_keur",
+               "owner_occupied_pct", "avg_income_per_resident_keur", "households_social_minimum_pct"]
+
+
 def key_figures(obs: pd.DataFrame, wijkcode: str) -> pd.DataFrame:
     """Inwoners, huishoudens, dichtheid and more for the wijk over the CBS editions in the data."""
-    inds = ["population", "households", "avg_household_size", "population_density", "avg_woz_keur",
-            "owner_occupied_pct", "avg_income_per_resident_keur", "households_social_minimum_pct"]
-    k = obs[obs["dataset"].str.startswith("kwb_") & (obs["area_code"] == wijkcode) & obs["indicator"].isin(inds)]
+    k = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & (obs["area_code"] == wijkcode) & obs["indicator"].isin(KEY_FIGURES)]
+    if k.empty:
+        return pd.DataFrame({"Kenmerk": ["(geen CBS-kerncijfers voor deze wijk in de beschikbare bronnen)"]}).set_index("Kenmerk")
     k = k.assign(tekst=[fmt(i, v) if s == "ok" else cmp.STATUS_LABELS.get(s, "-")
                         for i, v, s in zip(k["indicator"], k["value"], k["status"])],
-                 kenmerk=k["indicator"].map(lambda i: catalogue_entry(i)["label"]))
+                 kenmerk=k["indicator"].map(lambda i: catalogue_entry(i)["label"] + _unit_suffix(i)))
+    order = {catalogue_entry(i)["label"] + _unit_suffix(i): n for n, i in enumerate(KEY_FIGURES)}
     wide = k.pivot_table(index="kenmerk", columns="period", values="tekst", aggfunc="first").fillna("-")
+    wide = wide.loc[sorted(wide.index, key=lambda x: order.get(x, 99))]
     wide.columns = [f"KWB {c}" for c in wide.columns]
+    wide.index.name = "Kenmerk"
     return wide
 
 
-def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957") -> pd.DataFrame:
+def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> pd.DataFrame:
     """Share of inhabitants per age group (latest KWB edition with counts) for wijk and gemeente."""
     groups = {"age_0_14": "0-14", "age_15_24": "15-24", "age_25_44": "25-44", "age_45_64": "45-64", "age_65_plus": "65+"}
-    k = obs[obs["dataset"].str.startswith("kwb_") & obs["indicator"].isin(groups) & (obs["status"] == "ok")]
+    k = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & obs["indicator"].isin(groups) & (obs["status"] == "ok")]
     year = k.loc[k["area_code"] == wijkcode, "year"].max()
     k = k[(k["year"] == year) & k["area_code"].isin([wijkcode, gemeentecode])]
     k = k.assign(leeftijd=k["indicator"].map(groups),
@@ -129,25 +166,36 @@ def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str = "GM0957"
     return k[["area_code", "area_name", "year", "leeftijd", "value", "aandeel"]].reset_index(drop=True)
 
 
-def summary_markdown(obs: pd.DataFrame, wijkcode: str, tab: pd.DataFrame, meting: int = 1) -> str:
-    """Bullet list of sentences for every KPI with a national value; missing ones named too."""
-    inds = [ind for ind, ref in zip(tab["indicator"], tab.get(f"nederland_{meting}")) if pd.notna(ref)]
+def summary_markdown(obs: pd.DataFrame, wijkcode: str, tab: pd.DataFrame, meting: int | None = None) -> str:
+    """Bullet list of sentences for every KPI with a national value at the meting (default the latest)."""
+    metingen = metingen_in(tab)
+    if tab.empty or not metingen:
+        return "Voor deze wijk zijn geen eigen KPI's van de gemeente beschikbaar; hieronder staan de CBS-kerncijfers."
+    meting = metingen[-1] if meting is None else meting
+    refs = tab.get(f"nederland_{meting}", pd.Series([None] * len(tab)))
+    inds = [ind for ind, ref in zip(tab["indicator"], refs) if pd.notna(ref)]
     by_indicator = dict(tuple(obs[obs["indicator"].isin(inds)].groupby("indicator", sort=False)))
     lines = [f"- {sentence(by_indicator[ind], wijkcode, ind, meting)}" for ind in inds]
-    return "\n".join(lines) or "Geen KPI's met een landelijk cijfer voor deze wijk."
+    return "\n".join(lines) or f"Voor de {meting}-meting is er geen KPI met een landelijk cijfer voor deze wijk."
 
 
 def change_table(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """0- to 1-meting per wijk in Dutch notation, with the report's judgement."""
+    """The latest two metingen per wijk in Dutch notation, with the report's judgement."""
     e = catalogue_entry(indicator)
     ch = cmp.change(obs, indicator)
+    frm, to = ch.attrs["from"], ch.attrs["to"]
 
     def f(v):
         return fmt(indicator, v) if pd.notna(v) else "geen gegevens"
 
     return pd.DataFrame({
-        "Wijk": ch["area_name"], "0-meting": ch["value_from"].map(f), "1-meting": ch["value_to"].map(f),
+        "Wijk": ch["area_name"], f"{frm}-meting": ch["value_from"].map(f), f"{to}-meting": ch["value_to"].map(f),
         "Verschil": [("+" if d > 0 else "") + fmt(indicator, d).rstrip("%‰") + (" procentpunt" if e["unit"] == "%" else "")
                      if pd.notna(d) else "-" for d in ch["change"]],
         "Beweging": [j if isinstance(j, str) else "n.v.t." for j in ch["judgement"]],
     }).set_index("Wijk")
+
+
+def label_with_period(indicator: str, meting: int | None = None, year: int | None = None) -> str:
+    """'Huishoudens tot 120% van het sociaal minimum, 1-meting' (or ', 2024')."""
+    return f"{catalogue_entry(indicator)['label']}, " + (f"{meting}-meting" if meting is not None else str(year))

@@ -1,20 +1,24 @@
 """The report's trend judgement: '+' (desired direction), '+/-' (equal), '-' (worse).
 
-Rule, as Bijlage 1 and 2A apply it: compare the latest available measurement with the one
-before it; values equal at the published precision are '+/-'; otherwise '+' when the change
-goes the catalogue's desired direction and '-' when it does not.
+Rule, as the progress report applies it: compare the latest available measurement of an area
+with the one before it; values equal at the published precision are '+/-'; otherwise '+' when
+the change goes the catalogue's desired direction and '-' when it does not. Whatever metingen
+exist are used: a 2-meting, once measured, is judged against the 1-meting.
 """
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 
-from analysis.catalogue import indicator as catalogue_entry
-from analysis.sources import report
+from analysis.areas import NL_CODE
+from analysis.catalogue import fmt, indicator as catalogue_entry
+from analysis.errors import SourceError
 
 SIGNS = ("+", "+/-", "-")
 SIGN_LABELS = {"+": "verbeterd", "+/-": "gelijk gebleven", "-": "verslechterd"}
+REPRODUCTION_DIR = "reproductie"
 
 
 def judge(previous: float, latest: float, direction: str | None, decimals: int = 1) -> str | None:
@@ -40,47 +44,153 @@ def judge_series(series: pd.DataFrame, ind: str) -> dict:
             "reason": None if sign else "geen gewenste richting in de catalogus"}
 
 
-def judgement_table(obs: pd.DataFrame) -> pd.DataFrame:
-    """One row per KPI and area of the report tables: computed judgement beside the printed one."""
-    tables = obs[obs["dataset"].isin(["bijlage_1", "bijlage_2a", "bijlage_2b", "bijlage_2c"])]
+def set_areas(obs: pd.DataFrame, monitor, kpi_set) -> list[str]:
+    """The area codes a KPI set reports: the gemeente, Nederland and/or every wijk in the data."""
+    out = []
+    if "gemeente" in kpi_set.areas:
+        out.append(monitor.code)
+    if "land" in kpi_set.areas:
+        out.append(NL_CODE)
+    if "wijk" in kpi_set.areas:
+        out += sorted(obs.loc[obs["area_level"] == "wijk", "area_code"].unique())
+    return out
+
+
+def series_rows(obs: pd.DataFrame, series: str | None) -> pd.DataFrame:
+    """Measurement rows of one metingen series."""
+    sel = obs[obs["meting"].notna()]
+    return sel[sel["series"].fillna("") == (series or "")]
+
+
+def judgement_table(obs: pd.DataFrame, monitor) -> pd.DataFrame:
+    """One row per KPI set, indicator and area: the computed judgement beside the printed one."""
     rows = []
-    for (dataset, ind, code), g in tables.groupby(["dataset", "indicator", "area_code"], sort=False):
-        rows.append({"dataset": dataset, "indicator": ind, "area_code": code, "area_name": g["area_name"].iloc[0],
-                     **judge_series(g, ind)})
-    out = pd.DataFrame(rows)
-    reported = report.reported_judgements()[["dataset", "indicator", "area_code", "reported"]]
-    out = out.merge(reported, on=["dataset", "indicator", "area_code"], how="left")
-    out["agrees"] = out["reported"].isna() | (out["reported"] == out["computed"])
-    cols = ["dataset", "indicator", "area_code", "area_name", "meting_previous", "value_previous",
-            "meting_latest", "value_latest", "computed", "reported", "agrees", "reason"]
+    for k in monitor.kpi_sets:
+        sel = series_rows(obs, k.series)
+        areas = set_areas(obs, monitor, k)
+        sel = sel[sel["indicator"].isin(k.indicators) & sel["area_code"].isin(areas)]
+        for (ind, code), g in sel.groupby(["indicator", "area_code"], sort=False):
+            rows.append({"kpi_set": k.id, "indicator": ind, "area_code": code, "area_name": g["area_name"].iloc[0],
+                         **judge_series(g, ind)})
+    cols = ["kpi_set", "indicator", "area_code", "area_name", "meting_previous", "value_previous",
+            "meting_latest", "value_latest", "computed", "reported", "reported_metingen", "reproduced", "agrees", "reason"]
+    out = pd.DataFrame(rows).reindex(columns=cols[:9] + ["reason"])
+    reported = reported_judgements(monitor)
+    if reported is None or reported.empty:
+        return out.assign(reported=None, reported_metingen=None, reproduced=None, agrees=True).reindex(columns=cols)
+    # The printed sign judged the metingen the report had; judge those again, whatever came since.
+    rep = reported.drop_duplicates(["kpi_set", "indicator", "area_code"])
+    again = []
+    for r in rep.itertuples():
+        k = monitor.kpi_set(r.kpi_set)
+        g = series_rows(obs, k.series)
+        g = g[(g["indicator"] == r.indicator) & (g["area_code"] == r.area_code)].set_index("meting")["value"]
+        e = catalogue_entry(r.indicator)
+        prev, last = g.get(int(r.meting_previous), math.nan), g.get(int(r.meting_latest), math.nan)
+        again.append(judge(prev, last, e["direction"], e["decimals"]))
+    rep = rep.assign(reproduced=again, reported_metingen=[f"{int(a)}->{int(b)}" for a, b in
+                                                          zip(rep["meting_previous"], rep["meting_latest"])])
+    out = out.merge(rep[["kpi_set", "indicator", "area_code", "reported", "reported_metingen", "reproduced"]],
+                    on=["kpi_set", "indicator", "area_code"], how="left")
+    out["agrees"] = out["reported"].isna() | (out["reported"] == out["reproduced"])
     return out.reindex(columns=cols)
 
 
-def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, dataset: str = "bijlage_2a") -> pd.DataFrame:
-    """The report's KPI table rebuilt from data: metingen per area, printed and computed judgement."""
-    from analysis.catalogue import fmt
+def reported_judgements(monitor) -> pd.DataFrame | None:
+    """The judgements as printed in an earlier report (`<raw>/reproductie/*.csv`), if kept."""
+    folder = Path(monitor.raw_dir or "") / REPRODUCTION_DIR
+    files = sorted(folder.glob("*.csv")) if monitor.raw_dir else []
+    if not files:
+        return None
+    parts = []
+    need = {"kpi_set", "indicator", "area_code", "reported", "meting_previous", "meting_latest"}
+    for f in files:
+        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+        missing = need - set(t.columns)
+        if missing:
+            raise SourceError(f"{f}: kolom(men) {sorted(missing)} ontbreken")
+        bad = t[~t["reported"].isin(SIGNS)]
+        if len(bad):
+            raise SourceError(f"{f}: regel {bad.index[0] + 2}: oordeel {bad['reported'].iloc[0]!r} is geen +, +/- of -")
+        ids = {k.id for k in monitor.kpi_sets}
+        bad = t[~t["kpi_set"].isin(ids)]
+        if len(bad):
+            raise SourceError(f"{f}: regel {bad.index[0] + 2}: onbekende KPI-set {bad['kpi_set'].iloc[0]!r}")
+        parts.append(t.assign(file=f.name))
+    return pd.concat(parts, ignore_index=True)
 
-    sel = obs[obs["dataset"] == dataset]
-    metingen = sorted(sel["meting"].dropna().unique())
-    areas = [("GM0957", "Roermond"), ("NL00", "Nederland")] if dataset == "bijlage_2a" else [("GM0957", "Roermond")]
-    j = judgements[(judgements["dataset"] == dataset) & (judgements["area_code"] == "GM0957")].set_index("indicator")
+
+def check_reproduction(judgements: pd.DataFrame) -> None:
+    """Every printed judgement must come out of the rule again; else the data changed under it."""
+    bad = judgements[judgements["agrees"] == False]  # noqa: E712 (NaN-safe on object columns)
+    if len(bad):
+        r = bad.iloc[0]
+        raise SourceError(f"reproductie: {r.kpi_set} {r.indicator} {r.area_code}: gedrukt oordeel {r.reported!r} "
+                          f"({r.reported_metingen}), uit de data {r.reproduced!r}; {len(bad)} oordeel/oordelen wijken af")
+
+
+def metingen_of(obs: pd.DataFrame, series: str | None, indicators=None) -> list[int]:
+    """The metingen of a series that exist in the data (for the given indicators)."""
+    sel = series_rows(obs, series)
+    if indicators is not None:
+        sel = sel[sel["indicator"].isin(indicators)]
+    return sorted(int(m) for m in sel["meting"].dropna().unique())
+
+
+def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: str, numeric: bool = False,
+              readers: bool = False) -> pd.DataFrame:
+    """A KPI set as the report prints it: KPI rows, a column per area and meting present, judgements.
+
+    `numeric=True` keeps numbers (for Excel); otherwise Dutch text at the published precision.
+    For a set reported per wijk, the rows are KPI x wijk. `readers=True` leaves out rows that
+    only the reproduction needs (catalogue `report_only`, e.g. the report's nameless row).
+    """
+    k = monitor.kpi_set(set_id)
+    sel = series_rows(obs, k.series)
+    sel = sel[sel["indicator"].isin(k.indicators)]
+    metingen = metingen_of(obs, k.series, k.indicators)
+    j = judgements[judgements["kpi_set"] == set_id] if judgements is not None else pd.DataFrame(
+        columns=["indicator", "area_code", "computed", "reported"])
+    per_wijk = "wijk" in k.areas
+    areas = [(c, n) for c, n in _area_names(obs, set_areas(obs, monitor, k))]
     rows = []
-    for ind in sel["indicator"].unique():
+    for ind in k.indicators:
         e = catalogue_entry(ind)
-        row = {"KPI": e["label"]}
-        for code, name in areas:
-            for m in metingen:
-                v = sel[(sel["indicator"] == ind) & (sel["area_code"] == code) & (sel["meting"] == m)]["value"]
-                row[f"{name} {int(m)}-meting"] = fmt(ind, v.iloc[0]) if len(v) and pd.notna(v.iloc[0]) else "-"
-        row["Beweging (rapport)"] = j["reported"].get(ind) if isinstance(j["reported"].get(ind), str) else ""
-        row["Beweging (berekend)"] = j["computed"].get(ind) if isinstance(j["computed"].get(ind), str) else ""
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("KPI")
+        if readers and e.get("report_only"):
+            continue
+        for code, name in (areas if per_wijk else [(None, None)]):
+            row = {"KPI": e["label"]}
+            if per_wijk:
+                row["Wijk"] = name
+            for c, n in ([(code, "")] if per_wijk else areas):
+                for m in metingen:
+                    v = sel[(sel["indicator"] == ind) & (sel["area_code"] == c) & (sel["meting"] == m)]["value"]
+                    val = v.iloc[0] if len(v) else math.nan
+                    col = f"{n} {m}-meting".strip()
+                    row[col] = (None if pd.isna(val) else float(val)) if numeric else (fmt(ind, val) if pd.notna(val) else "-")
+            jj = j[(j["indicator"] == ind) & (j["area_code"] == (code or monitor.code))]
+            computed = jj["computed"].iloc[0] if len(jj) else None
+            reported = jj["reported"].iloc[0] if len(jj) else None
+            row["Beweging"] = computed if isinstance(computed, str) else ""
+            if not per_wijk:
+                row["Beweging (rapport)"] = reported if isinstance(reported, str) else ""
+            row["Eenheid"] = e["unit"] or ""
+            row["Bron"] = e["bron"] or ""
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.set_index(["KPI", "Wijk"] if per_wijk else "KPI")
 
 
-def summary_sentence(judgements: pd.DataFrame, dataset: str) -> str:
-    """'Van de 23 KPI's met twee metingen bewegen er 11 in de gewenste richting, ...'."""
-    j = judgements[(judgements["dataset"] == dataset) & (judgements["area_code"] == "GM0957")]["computed"].dropna()
+def _area_names(obs: pd.DataFrame, codes: list[str]) -> list[tuple[str, str]]:
+    names = obs.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    return [(c, names.get(c, c)) for c in codes]
+
+
+def summary_sentence(judgements: pd.DataFrame, set_id: str, area_code: str) -> str:
+    """'Van de 23 KPI's met ten minste twee metingen bewegen er 11 in de gewenste richting, ...'."""
+    j = judgements[(judgements["kpi_set"] == set_id) & (judgements["area_code"] == area_code)]["computed"].dropna()
     n = j.value_counts()
+    if not len(j):
+        return "Nog geen KPI met twee metingen: er is nog geen beweging te bepalen."
     return (f"Van de {len(j)} KPI's met ten minste twee metingen bewegen er {n.get('+', 0)} in de gewenste richting (+), "
             f"bleven er {n.get('+/-', 0)} gelijk (+/-) en bewogen er {n.get('-', 0)} de verkeerde kant op (-).")

@@ -32,10 +32,11 @@ def mirror_candidates(level: str, year: int, gemeentecode: str) -> list[str]:
     """Mirror files that may hold the boundaries, most detailed first."""
     if level == "gemeente":
         return [f"cbs/geoinzicht_pdok_wijkbuurtkaart_gemeenten_{year}.geojson"]
-    own = []
-    if gemeentecode == "GM0957":
-        own = [f"geo/roermond_{level}en_{year}_geoinzicht_wgs84.geojson",
-               f"geo/roermond_{level}en_{year}_cartomap_rd.geojson"]
+    # The mirror's detailed single-gemeente files are named after the gemeente (e.g. 'roermond').
+    from analysis.gemeenten import name
+
+    slug = name(gemeentecode).lower().replace(" ", "-")
+    own = [f"geo/{slug}_{level}en_{year}_geoinzicht_wgs84.geojson", f"geo/{slug}_{level}en_{year}_cartomap_rd.geojson"]
     return own + [f"geo/nl_{level}en_{year}_wgs84_simplified.geojson"]
 
 
@@ -89,7 +90,7 @@ def _clockwise(geom):
     return geom
 
 
-def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str = "GM0957",
+def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | None = None,
                     expected_codes: list[str] | None = None) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente (level 'wijk' or 'buurt') or of all gemeenten ('gemeente').
 
@@ -97,7 +98,8 @@ def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str = "
     """
     if level not in LEVELS:
         raise SourceError(f"level must be one of {LEVELS}, not {level!r}")
-    gemeentecode = check_gemeentecode(gemeentecode)
+    if level != "gemeente" or gemeentecode is not None:
+        gemeentecode = check_gemeentecode(gemeentecode)
     scope = "NL" if level == "gemeente" else gemeentecode
     path = paths.resolve(f"{level}_{year}_{scope}.geojson", paths.GEO_DIR,
                          mirror_candidates(level, year, gemeentecode),

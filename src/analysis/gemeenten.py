@@ -1,0 +1,64 @@
+"""Which gemeenten exist, their names and wijken, from the boundary data (CBS/PDOK)."""
+from __future__ import annotations
+
+import difflib
+import functools
+
+import pandas as pd
+
+from analysis.areas import check_gemeentecode
+from analysis.errors import UnknownAreaError
+
+BOUNDARY_YEAR = 2024
+NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a gemeente
+
+
+@functools.lru_cache(maxsize=4)
+def _table(year: int = BOUNDARY_YEAR) -> pd.DataFrame:
+    from analysis.sources import pdok
+
+    g = pdok.load_boundaries("gemeente", year, None)
+    g = g[~g["gemeentecode"].isin(NOT_A_GEMEENTE)]
+    return pd.DataFrame({"gemeentecode": g["gemeentecode"], "gemeentenaam": g["gemeentenaam"]}).reset_index(drop=True)
+
+
+def codes(year: int = BOUNDARY_YEAR) -> list[str]:
+    """Every gemeente of the boundary year, sorted by code."""
+    return sorted(_table(year)["gemeentecode"])
+
+
+def name(gemeentecode: str, year: int = BOUNDARY_YEAR) -> str:
+    """The gemeente's name; an unknown code fails naming the closest codes and names."""
+    t = _table(year).set_index("gemeentecode")["gemeentenaam"]
+    code = check(gemeentecode, year)
+    return str(t[code])
+
+
+def check(gemeentecode: str, year: int = BOUNDARY_YEAR) -> str:
+    """A gemeentecode of the boundary data, or one line naming the closest ones."""
+    t = _table(year)
+    text = str(gemeentecode).strip()
+    if text.upper().startswith("GM") and text.upper() in set(t["gemeentecode"]):
+        return text.upper()
+    raise UnknownAreaError(f"onbekende gemeente {text!r}; bedoelt u: {', '.join(closest(text, year)) or '-'}?")
+
+
+def closest(text: str, year: int = BOUNDARY_YEAR, n: int = 3) -> list[str]:
+    """The gemeenten whose code or name is closest to `text`, as 'GM0363 Amsterdam'."""
+    t = _table(year)
+    labels = {f"{c} {nm}": (c, nm) for c, nm in zip(t["gemeentecode"], t["gemeentenaam"])}
+    by_code = difflib.get_close_matches(text.upper(), list(t["gemeentecode"]), n=n, cutoff=0.6)
+    by_name = difflib.get_close_matches(text.lower(), [nm.lower() for nm in t["gemeentenaam"]], n=n, cutoff=0.6)
+    out = [lab for lab, (c, nm) in labels.items() if c in by_code or nm.lower() in by_name]
+    return out[:n]
+
+
+def wijken(gemeentecode: str, year: int = BOUNDARY_YEAR) -> pd.DataFrame:
+    """The gemeente's wijken (wijkcode, wijknaam) in the boundary year; none is an error."""
+    from analysis.sources import pdok
+
+    code = check_gemeentecode(gemeentecode)
+    shapes = pdok.load_boundaries("wijk", year, code)
+    if shapes.empty:
+        raise UnknownAreaError(f"{code}: geen wijken in de wijkgrenzen van {year}")
+    return shapes[["wijkcode", "wijknaam"]].reset_index(drop=True)

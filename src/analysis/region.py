@@ -1,0 +1,42 @@
+"""A gemeente among the other gemeenten of its region and Nederland, on gemeente-level CBS figures."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.areas import NL_CODE
+from analysis.catalogue import fmt, indicator as catalogue_entry
+
+# Gemeente-level figures shown in the region table, where the data has them.
+REGION_INDICATORS = ["population", "households", "avg_household_size", "population_density",
+                     "avg_income_per_resident_keur", "age_65_plus_pct", "households_social_minimum_pct"]
+
+
+def region_rows(obs: pd.DataFrame, region) -> pd.DataFrame:
+    """Yearly gemeente-level values of the region's gemeenten (and Nederland where present)."""
+    codes = list(region.gemeenten) + [NL_CODE]
+    sel = obs[obs["area_code"].isin(codes) & obs["meting"].isna() & (obs["status"] == "ok")
+              & obs["area_level"].isin(["gemeente", "land"])]
+    # One value per area, indicator and year: prefer the gemeente series over KWB editions.
+    sel = sel.assign(_pref=(sel["dataset"] != "kwb_gemeenten").astype(int)).sort_values("_pref")
+    return sel.drop_duplicates(["area_code", "indicator", "year"]).drop(columns="_pref")
+
+
+def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.DataFrame:
+    """Latest value per indicator for each gemeente of the region and Nederland (Dutch text, with year)."""
+    rows = region_rows(obs, region)
+    indicators = [i for i in (indicators or REGION_INDICATORS) if i in set(rows["indicator"])]
+    if not indicators:
+        return pd.DataFrame({"Opmerking": ["Geen cijfers op gemeenteniveau voor deze regio in de data."]})
+    names = rows.drop_duplicates("area_code").set_index("area_code")["area_name"]
+    order = [c for c in list(region.gemeenten) + [NL_CODE] if c in names.index]
+    out = {}
+    for ind in indicators:
+        r = rows[rows["indicator"] == ind]
+        year = int(r.loc[r["area_level"] == "gemeente", "year"].max())
+        r = r[r["year"] == year].set_index("area_code")["value"]
+        e = catalogue_entry(ind)
+        unit = f" ({e['unit']})" if e["unit"] and e["unit"] not in ("%", "aantal") else ""
+        out[f"{e['label']}{unit}, {year}"] = [fmt(ind, r[c]) if c in r.index else "-" for c in order]
+    t = pd.DataFrame(out, index=[names[c] for c in order]).T
+    t.index.name = "Kenmerk"
+    return t
