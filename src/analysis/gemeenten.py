@@ -15,11 +15,26 @@ NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a
 
 @functools.lru_cache(maxsize=4)
 def _table(year: int = BOUNDARY_YEAR) -> pd.DataFrame:
+    """Codes and names of the gemeente boundary layer (attributes only: no geometry is needed)."""
+    import pyogrio
+
+    from analysis.errors import SourceError
     from analysis.sources import pdok
 
-    g = pdok.load_boundaries("gemeente", year, None)
+    path = pdok.boundary_path("gemeente", year, None) if hasattr(pdok, "boundary_path") else None
+    if path is None:
+        g = pdok.load_boundaries("gemeente", year, None)
+    else:
+        try:
+            g = pyogrio.read_dataframe(path, read_geometry=False, columns=["gemeentecode", "gemeentenaam"])
+        except Exception as exc:  # pyogrio raises several types for broken files
+            raise SourceError(f"{path}: gemeentecodes niet te lezen: {exc}") from None
     g = g[~g["gemeentecode"].isin(NOT_A_GEMEENTE)]
-    return pd.DataFrame({"gemeentecode": g["gemeentecode"], "gemeentenaam": g["gemeentenaam"]}).reset_index(drop=True)
+    t = pd.DataFrame({"gemeentecode": g["gemeentecode"].astype(str).str.strip(), "gemeentenaam": g["gemeentenaam"]})
+    if t["gemeentecode"].duplicated().any():
+        raise SourceError(f"gemeentegrenzen {year}: dubbele gemeentecode(s) "
+                          f"{sorted(t.loc[t['gemeentecode'].duplicated(), 'gemeentecode'])[:5]}")
+    return t.reset_index(drop=True)
 
 
 def codes(year: int = BOUNDARY_YEAR) -> list[str]:
@@ -47,6 +62,10 @@ def closest(text: str, year: int = BOUNDARY_YEAR, n: int = 3) -> list[str]:
     """The gemeenten whose code or name is closest to `text`, as 'GM0363 Amsterdam'."""
     t = _table(year)
     labels = {f"{c} {nm}": (c, nm) for c, nm in zip(t["gemeentecode"], t["gemeentenaam"])}
+    digits = text.upper().removeprefix("GM")
+    if digits.isdigit():  # a code: the numerically nearest codes
+        near = sorted(t["gemeentecode"], key=lambda c: abs(int(c[2:]) - int(digits)))[:n]
+        return [lab for lab, (c, _) in labels.items() if c in near]
     by_code = difflib.get_close_matches(text.upper(), list(t["gemeentecode"]), n=n, cutoff=0.6)
     by_name = difflib.get_close_matches(text.lower(), [nm.lower() for nm in t["gemeentenaam"]], n=n, cutoff=0.6)
     out = [lab for lab, (c, nm) in labels.items() if c in by_code or nm.lower() in by_name]

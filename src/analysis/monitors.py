@@ -120,7 +120,7 @@ def load(gemeentecode: str, raw_dir: Path | None = None) -> Monitor:
     if not isinstance(spec, dict):
         raise SourceError(f"{path}: verwacht sleutels name, regions, series, kpi_sets")
     known = set(catalogue().index)
-    unknown_keys = set(spec) - {"name", "regions", "headline", "series", "kpi_sets"}
+    unknown_keys = set(spec) - {"name", "regions", "headline", "series", "kpi_sets", "measurements"}
     if unknown_keys:
         raise SourceError(f"{path}: onbekende sleutel(s) {sorted(unknown_keys)}")
     region_list = []
@@ -149,5 +149,8 @@ def load(gemeentecode: str, raw_dir: Path | None = None) -> Monitor:
     headline = spec.get("headline", CBS_HEADLINE)
     if headline not in known:
         raise SourceError(f"{path}: headline: onbekende indicator {headline!r}")
+    data_dir = (folder / spec.get("measurements", ".")).resolve()
+    if not data_dir.is_dir():
+        raise SourceError(f"{path}: measurements: map {spec.get('measurements')!r} bestaat niet ({data_dir})")
     return Monitor(code, spec.get("name") or gemeenten.name(code), tuple(region_list), tuple(sets), series,
-                   headline, folder)
+                   headline, data_dir)
