@@ -47,10 +47,12 @@ def test_xlsx_typed_cells(tmp_path):
     ws.append(["debt_signals_count", "GM0957", 2, 2026, 4012, "x", None])
     ws.append([TOT120, "NL00", 2, 2025, "-", "x", None])
     ws.append([TOT120, "GM0957", 2, 2025, "14,6%", "x", None])
+    ws.append([TOT120, "WK095704", 2, 2025, 0.248, "x", None])
+    ws["E5"].number_format = "0.0%"  # shown as 24,8% in Excel
     wb.save(tmp_path / "m.xlsx")
     df = measurements.read_file(tmp_path / "m.xlsx")
     assert df["value"].iloc[0] == 4012 and math.isnan(df["value"].iloc[1]) and df["status"].iloc[1] == "not_published"
-    assert df["value"].iloc[2] == 14.6
+    assert df["value"].iloc[2] == 14.6 and df["value"].iloc[3] == 24.8
 
 
 @pytest.mark.parametrize("line,message", [

@@ -53,6 +53,7 @@ def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
              else cbs.observations(monitor.code)]
     if hasattr(cbs, "gemeente_series"):
         parts.append(cbs.gemeente_series(monitor.region_gemeenten()))
+        parts.append(national_sums(cbs.gemeente_series))
     try:
         from analysis.sources import cbs_v4
     except ImportError:
@@ -65,6 +66,26 @@ def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
                 raise
             warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
     return parts
+
+
+def national_sums(gemeente_series) -> pd.DataFrame:
+    """Nederland for the count indicators of the gemeente series: the sum over every gemeente of a year.
+
+    Only counts add up (inwoners, huishoudens, …); averages and shares are not derived.
+    """
+    from analysis import gemeenten
+
+    all_rows = gemeente_series(gemeenten.codes())
+    counts = [i for i in all_rows["indicator"].unique() if catalogue().loc[i, "unit"] == "aantal"]
+    sel = all_rows[all_rows["indicator"].isin(counts) & (all_rows["status"] == "ok")]
+    n_per_year = all_rows.groupby("year")["area_code"].nunique()
+    sums = sel.groupby(["indicator", "year"], as_index=False)["value"].sum()
+    complete = sel.groupby(["indicator", "year"])["area_code"].nunique().reindex(
+        pd.MultiIndex.from_frame(sums[["indicator", "year"]])).to_numpy() == n_per_year.reindex(sums["year"]).to_numpy()
+    sums = sums[complete]  # a year where a gemeente lacks the figure has no national sum
+    return sums.assign(area_code=NL_CODE, area_name="Nederland", dataset="kwb_gemeenten", series=None, meting=None,
+                       period=sums["year"].astype(int).astype(str), status="ok", note=None,
+                       source="CBS Kerncijfers wijken en buurten (PDOK-gemeentekaart), som van alle gemeenten")
 
 
 def _accepts_strict(fn) -> bool:

@@ -99,7 +99,10 @@ def _records_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list]], Dialec
     except Exception as exc:  # zip or xml errors: a damaged or non-xlsx file
         raise SourceError(f"{path}: geen leesbaar Excel-bestand ({type(exc).__name__})") from None
     ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    # A cell shown as 15,1% holds 0.151: read it as the reader sees it (percent formats x 100).
+    rows = [[round(c.value * 100, 10) if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+             and "%" in str(getattr(c, "number_format", "")) else getattr(c, "value", None) for c in r]
+            for r in ws.iter_rows()]
     wb.close()
     if not rows or not any(rows[0]):
         raise SourceError(f"{path}: leeg werkblad; verwacht een kopregel met {', '.join(REQUIRED)}")
