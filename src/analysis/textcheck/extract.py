@@ -316,7 +316,7 @@ class Linker:
             if not inds and ctx and not plural_ref:
                 claim_ind, claim_strong = ctx["indicator"], anaphor
             prior = [v for v in (ctx["values"] if ctx else []) if v.indicator == claim_ind]
-            nl_trend = bool(re.search(_NL_TREND_REF, low)) or bool(re.search(r"\bin\s+nederland\b", low))
+            nl_trend = bool(re.search(r"(?:landelijke|nationale)\s+trend|\bnederland\b|\blandelijk\b|nationaal\s+niveau", low))
             trend_hits = []
             norm, nidx = normalise(s.text)
             for rx, claim in TRENDS:

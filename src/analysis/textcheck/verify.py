@@ -7,6 +7,7 @@ are compatible; every other mismatch is `not_checkable`, with the reason in Dutc
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -28,6 +29,17 @@ def ds_label(ds: str) -> str:
     return DATASET_LABELS.get(ds, ds)
 
 
+def source_label(dataset: str, source: str | None) -> str:
+    """'Bijlage 1', 'Bijlage 2A, Bijlage 2C' or 'kaart sociaal minimum' from the row's source; else the dataset."""
+    src = source or ""
+    tables = list(dict.fromkeys(re.findall(r"Bijlage \d+[A-Z]?", src)))
+    if tables:
+        return ", ".join(tables)
+    if "kaart" in src.lower() and "sociaal minimum" in src.lower():
+        return "kaart sociaal minimum"
+    return ds_label(str(dataset))
+
+
 def _decimals(v: float) -> int:
     for d in range(4):
         if abs(round(v, d) - v) < 1e-9:
@@ -37,7 +49,8 @@ def _decimals(v: float) -> int:
 
 class Checker:
     def __init__(self, obs: pd.DataFrame, catalogue: dict[str, dict], area_names: dict[str, str]):
-        self.obs = obs[obs["status"] == "ok"]
+        ok = obs[obs["status"] == "ok"]
+        self.obs = ok.assign(label=[source_label(d, src) for d, src in zip(ok["dataset"], ok["source"])])
         self.cat = catalogue
         self.area_names = area_names
 
@@ -68,14 +81,15 @@ class Checker:
                     m = r[r["meting"] == period.meting]
                     if len(m) and m["year"].nunique() == 1 and m["value"].nunique() == 1:
                         why += (f"; de {period.meting}-meting is in de data {int(m['year'].iloc[0])} "
-                                f"({self.fmt(ind, m['value'].iloc[0])}, {ds_label(m['dataset'].iloc[0])}): "
+                                f"({self.fmt(ind, m['value'].iloc[0])}, {m['label'].iloc[0]}): "
                                 "jaartal of meting in de tekst klopt niet")
                 return sel, why
             return sel, ""
         if period.meting is not None:
             sel = r[r["meting"] == period.meting]
             if sel["year"].nunique() > 1:
-                parts = "; ".join(f"{ds_label(d)}: {int(g['year'].iloc[0])}" for d, g in sel.groupby("dataset"))
+                parts = "; ".join(f"{d}: {', '.join(str(int(y)) for y in sorted(g['year'].dropna().unique()))}"
+                                  for d, g in sel.groupby("label"))
                 return sel.iloc[0:0], f"de {period.meting}-meting is niet eenduidig zonder jaartal ({parts})"
             return sel, "" if len(sel) else f"geen {period.meting}-meting in de data"
         return r.iloc[0:0], "geen jaar of meting genoemd"
@@ -126,7 +140,7 @@ class Checker:
             row["explanation"] = "; ".join([why] + notes)
             return
         row["data_value"] = "; ".join(
-            f"{self.fmt(ind, v)} ({', '.join(sorted({ds_label(d) for d in g['dataset']}))})"
+            f"{self.fmt(ind, v)} ({', '.join(sorted({x for lab in g['label'] for x in lab.split(', ')}))})"
             for v, g in sel.groupby("value"))
         matches = [r for r in sel.itertuples() if self.close(it.value, it.decimals, r.value, self.data_decimals(ind, r.value))]
         where = f"{self.area_names.get(it.area, it.area)}, {period.label or 'zonder jaar'}"
@@ -139,7 +153,7 @@ class Checker:
             notes = [n for n in notes if not n.startswith(("deelgroep", "benadering", "KPI uit een eerdere"))]
             row["verdict"] = "agrees"
             row["explanation"] = "; ".join([f"{self.label(ind)} ({where}) klopt met "
-                                            + ", ".join(sorted({ds_label(r.dataset) for r in matches}))] + notes)
+                                            + ", ".join(sorted({x for r in matches for x in r.label.split(", ")}))] + notes)
             return
         weak = []
         if not it.ind_strong:
