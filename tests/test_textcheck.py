@@ -163,3 +163,20 @@ def test_bad_input_one_line_exit_2(args, fragment, tmp_path, obs, monkeypatch, c
     assert cli(args) == 2
     err = capsys.readouterr().err.strip()
     assert fragment in err and "\n" not in err
+
+
+@pytest.mark.parametrize("sentence", [
+    # a reference year is not the year of the value (20,3% is the 2022 figure, 2016 had 24,5%)
+    "Sinds 2016 is het percentage vrijwilligers gedaald tot 20,3%.",
+    # another area than the data cover: the region
+    "In de regio Midden-Limburg Oost was het percentage vrijwilligers in 2016 (0-meting) 25,5%.",
+    # an approximation
+    "In 2016 (0-meting) was ruim 25,5% van de inwoners actief als vrijwilligers.",
+    # a subgroup the indicator does not describe
+    "In 2016 (0-meting) was 25,5% van de jongeren actief als vrijwilligers.",
+    # a meting without a year: the 0-meting is 2016 in Bijlage 1 and 2020 in Bijlage 2A
+    "Het percentage vrijwilligers was bij de 0-meting 25,5%.",
+])
+def test_ambiguous_statements_are_never_flagged(sentence, obs):
+    tab = check_document(from_lines([sentence], paragraphs=True), ["GM0957"], obs=obs).table
+    assert len(tab) >= 1 and "disagrees" not in set(tab.verdict), tab.to_dict("records")
