@@ -252,7 +252,7 @@ class Linker:
                            and (not y["ref"] or from_value)]
                 after = [y for y in years if y["pos"] >= n["end"] and not y["claimed"] and not y["ref"]
                          and _AFTER_GAP.match(s.text[n["end"]:y["pos"]])]
-                year, strong = None, True
+                year = None
                 if between:
                     year = between[-1]
                 elif after:
@@ -270,7 +270,7 @@ class Linker:
                 area, area_strong = area_of(n["pos"])
                 it = Item(n["kind"], s.line_at(n["pos"]), k, n["pos"], ind, ind_strong, area, area_strong,
                           n["value"], n["decimals"], n["unit"] or (_rate_unit(sentence_rate) if sentence_rate else None),
-                          n["text"], Period(year["year"] if year else None, meting, label, strong))
+                          n["text"], Period(year["year"] if year else None, meting, label))
                 if why:
                     it.notes.append(why)
                 if _APPROX.search(s.text[:n["pos"]]):
