@@ -6,8 +6,18 @@ import pytest
 
 from analysis import paths
 from analysis.errors import SourceError
+from analysis.sources import download
 from analysis.sources import cbs
 from conftest import value
+
+
+@pytest.fixture(autouse=True)
+def _fresh_downloads(monkeypatch):
+    """No host remembered as failed from another test; no real waiting between retries."""
+    download.reset()
+    monkeypatch.setattr(download, "sleep", lambda s: None)
+    yield
+    download.reset()
 
 
 def test_columns_resolved_by_key_not_suffix():
@@ -96,7 +106,7 @@ def test_malformed_mirror_file_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv(paths.MIRROR_ENV, str(tmp_path))
     monkeypatch.setattr(cbs, "CACHE_DIR", tmp_path / "cache")
     with pytest.raises(SourceError, match="niquedegraaff_85984NED.*malformed"):
-        cbs.kwb_observations(2024)
+        cbs.kwb_observations(2024, "GM0957")
 
 
 def test_unknown_gemeente_code():

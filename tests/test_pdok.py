@@ -4,14 +4,24 @@ import shapely
 
 from analysis import paths
 from analysis.errors import SourceError
+from analysis.sources import download
 from analysis.sources import pdok
+
+@pytest.fixture(autouse=True)
+def _fresh_downloads(monkeypatch):
+    """No host remembered as failed from another test; no real waiting between retries."""
+    download.reset()
+    monkeypatch.setattr(download, "sleep", lambda s: None)
+    yield
+    download.reset()
+
 
 WIJKEN = [f"WK0957{i:02d}" for i in range(10)]
 
 
 @pytest.mark.parametrize("year", pdok.WIJK_YEARS)
 def test_all_ten_wijken_every_year(year):
-    g = pdok.load_boundaries("wijk", year)
+    g = pdok.load_boundaries("wijk", year, "GM0957")
     assert sorted(g.wijkcode) == WIJKEN
     assert g.crs.to_epsg() == 4326
     assert list(g.columns[:2]) == ["wijkcode", "wijknaam"] and {"gemeentecode", "year"} <= set(g.columns)
@@ -23,14 +33,14 @@ def test_all_ten_wijken_every_year(year):
 
 
 def test_exterior_rings_clockwise_for_vega():
-    g = pdok.load_boundaries("wijk", 2023)  # an RD file, reprojected
+    g = pdok.load_boundaries("wijk", 2023, "GM0957")  # an RD file, reprojected
     for geom in g.geometry:
         for poly in getattr(geom, "geoms", [geom]):
             assert not shapely.is_ccw(poly.exterior)
 
 
 def test_buurten_and_gemeenten():
-    b = pdok.load_boundaries("buurt", 2024)
+    b = pdok.load_boundaries("buurt", 2024, "GM0957")
     assert len(b) == 36 and set(b.wijkcode) == set(WIJKEN)
     gm = pdok.load_boundaries("gemeente", 2024)
     assert "GM0957" in set(gm.gemeentecode) and gm.crs.to_epsg() == 4326
@@ -38,18 +48,18 @@ def test_buurten_and_gemeenten():
 
 def test_codes_must_match_data():
     with pytest.raises(SourceError, match=r"do not match the data; missing \['WK095799'\]"):
-        pdok.load_boundaries("wijk", 2024, expected_codes=WIJKEN + ["WK095799"])
+        pdok.load_boundaries("wijk", 2024, "GM0957", expected_codes=WIJKEN + ["WK095799"])
 
 
 def test_broken_boundary_file_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "GEO_DIR", tmp_path)
     (tmp_path / "wijk_2024_GM0957.geojson").write_text('{"type": "FeatureCollection", "features": [')
     with pytest.raises(SourceError, match="wijk_2024_GM0957.geojson: cannot read"):
-        pdok.load_boundaries("wijk", 2024)
+        pdok.load_boundaries("wijk", 2024, "GM0957")
 
 
 def test_year_without_any_source_names_the_file(monkeypatch, tmp_path):
     monkeypatch.setattr(paths, "GEO_DIR", tmp_path)
     monkeypatch.setattr(pdok, "download_wfs", lambda *a: (_ for _ in ()).throw(OSError("offline")))
     with pytest.raises(SourceError, match="wijk_2019_GM0957.geojson.*download failed: offline"):
-        pdok.load_boundaries("wijk", 2019)
+        pdok.load_boundaries("wijk", 2019, "GM0957")

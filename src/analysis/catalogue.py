@@ -1,6 +1,8 @@
-"""The indicator catalogue: Dutch label, unit, precision, desired direction and provenance."""
+"""The indicator catalogue: Dutch label, unit, precision, desired direction, provenance, and
+which CBS key carries the indicator in which KWB edition (with the definitional breaks)."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 
@@ -10,7 +12,23 @@ import yaml
 from analysis.errors import UnknownIndicatorError
 from analysis.numbers import format_nl
 
-FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases", "note", "report_only"]
+FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases",
+          "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only"]
+LAYOUTS = ("old", "new")  # KWB income block before / after CBS's armoedegrens (re-published 85984NED)
+
+
+def _edition_list(spec, ind: str) -> list[int]:
+    """'2019-2025' -> [2019, ..., 2025]; also a single year or a list."""
+    if spec is None:
+        return []
+    if isinstance(spec, int):
+        return [spec]
+    if isinstance(spec, list):
+        return [int(y) for y in spec]
+    m = re.fullmatch(r"\s*(\d{4})\s*-\s*(\d{4})\s*", str(spec))
+    if not m:
+        raise ValueError(f"catalogue.yml: {ind}: editions must look like 2019-2025, not {spec!r}")
+    return list(range(int(m.group(1)), int(m.group(2)) + 1))
 
 
 @lru_cache(maxsize=1)
@@ -22,12 +40,20 @@ def _entries() -> dict[str, dict]:
         for key in ("label", "unit", "decimals"):
             if key not in entry:
                 raise ValueError(f"catalogue.yml: {ind}: missing {key!r}")
+        if entry.get("layout") not in (None, *LAYOUTS):
+            raise ValueError(f"catalogue.yml: {ind}: layout must be one of {LAYOUTS}")
+        _edition_list(entry.get("editions"), ind)
+        for other in entry.get("replaced_by") or []:
+            if other not in data:
+                raise ValueError(f"catalogue.yml: {ind}: replaced_by names unknown indicator {other!r}")
     return data
 
 
 def catalogue() -> pd.DataFrame:
-    """All indicators as a table indexed by indicator id."""
-    df = pd.DataFrame.from_dict(_entries(), orient="index").reindex(columns=FIELDS)
+    """All indicators as a table indexed by indicator id (FIELDS first, then any other keys)."""
+    entries = _entries()
+    extra = sorted({k for e in entries.values() for k in e} - set(FIELDS))
+    df = pd.DataFrame.from_dict(entries, orient="index").reindex(columns=FIELDS + extra)
     df.index.name = "indicator"
     return df
 
@@ -38,7 +64,8 @@ def indicator(ind: str) -> dict:
     if ind not in entries:
         close = [k for k in entries if ind.split("_")[0] in k][:8]
         raise UnknownIndicatorError(f"unknown indicator {ind!r}; similar: {close or sorted(entries)[:8]}")
-    return {"id": ind, **{f: entries[ind].get(f) for f in FIELDS}}
+    return {"id": ind, **{f: entries[ind].get(f) for f in FIELDS}, **{k: v for k, v in entries[ind].items()
+                                                                     if k not in FIELDS}}
 
 
 def label(ind: str) -> str:
@@ -50,3 +77,88 @@ def fmt(ind: str, value: float) -> str:
     e = indicator(ind)
     unit = e["unit"] if e["unit"] in ("%", "‰") else ""
     return format_nl(value, e["decimals"], unit)
+
+
+# --- editions, keys and breaks -----------------------------------------------------------
+
+def editions(ind: str) -> list[int]:
+    """KWB editions whose StatLine table carries the indicator (empty: not a KWB key)."""
+    return _edition_list(indicator(ind)["editions"], ind)
+
+
+def edition_key(ind: str, edition: int) -> str | None:
+    """The CBS key (without numeric suffix) of `ind` in KWB `edition`, None if not published then."""
+    e = indicator(ind)
+    if not e["cbs_key"] or int(edition) not in editions(ind):
+        return None
+    return (e["cbs_keys"] or {}).get(int(edition), e["cbs_key"])
+
+
+def keys_by_edition(edition: int) -> dict[str, str]:
+    """Every key CBS uses for a catalogue indicator in `edition` -> indicator id."""
+    out = {}
+    for ind in _entries():
+        key = edition_key(ind, edition)
+        if key:
+            out[key] = ind
+    return out
+
+
+def all_keys() -> dict[str, str]:
+    """Every key of any edition (renamed keys included) -> indicator id."""
+    out = {}
+    for ind, e in _entries().items():
+        for key in [e.get("cbs_key"), *(e.get("cbs_keys") or {}).values()]:
+            if key:
+                out[key] = ind
+    return out
+
+
+def detect_layout(keys) -> str:
+    """'new' when a table carries a key of the armoedegrens block, else 'old'."""
+    new = {_entries()[i]["cbs_key"] for i, e in _entries().items() if e.get("layout") == "new" and e.get("cbs_key")}
+    return "new" if new & {re.sub(r"_\d+$", "", k) for k in keys} else "old"
+
+
+def expected_indicators(edition: int, layout: str = "old") -> dict[str, str]:
+    """Indicators a complete KWB table of `edition` in `layout` should carry: id -> key."""
+    out = {}
+    for ind, e in _entries().items():
+        key = edition_key(ind, edition)
+        if key and e.get("layout") in (None, layout):
+            out[ind] = key
+    return out
+
+
+def breaks(ind: str) -> list[dict]:
+    """Definitional breaks of an indicator: dicts with edition, kind ('ends'/'starts'), note, related."""
+    e = indicator(ind)
+    out = []
+    if e.get("until") is not None:
+        out.append({"edition": int(e["until"]), "kind": "ends", "note": e.get("break"),
+                    "related": list(e.get("replaced_by") or [])})
+    if e.get("since") is not None:
+        replaces = [i for i, o in _entries().items() if ind in (o.get("replaced_by") or [])]
+        out.append({"edition": int(e["since"]), "kind": "starts", "note": e.get("break"), "related": replaces})
+    return out
+
+
+def break_note(ind: str, years=None) -> str | None:
+    """Dutch note for a chart or table whose series of `ind` (over `years`) meets a break, else None.
+
+    A series that only starts at its break still gets the note: the reader must not read it as the
+    continuation of the older measure.
+    """
+    bs = breaks(ind)
+    if not bs:
+        return None
+    ys = sorted(int(y) for y in years) if years is not None else None
+    notes = []
+    for b in bs:
+        if ys is not None:
+            if b["kind"] == "ends" and ys[-1] < b["edition"]:
+                continue
+            if b["kind"] == "starts" and ys[-1] < b["edition"]:
+                continue
+        notes.append(b["note"] or f"Reeksbreuk in KWB {b['edition']}.")
+    return " ".join(dict.fromkeys(notes)) or None

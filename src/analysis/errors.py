@@ -19,3 +19,11 @@ class UnknownIndicatorError(WijkmonitorError):
 
 class NoDataError(WijkmonitorError):
     """A selection (indicator, period, area set) without any value to show."""
+
+
+class WijkmonitorWarning(UserWarning):
+    """Base class for warnings about incomplete but usable input."""
+
+
+class SourceWarning(WijkmonitorWarning):
+    """A source lacks expected keys or rows, or a download failed while a fallback exists."""

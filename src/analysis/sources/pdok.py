@@ -5,12 +5,18 @@ and CRS (RD New 28992 or WGS84), the result has columns `<level>code`, `<level>n
 `gemeentecode`, `year`, geometry in EPSG:4326 (what vega projections expect), valid
 geometries, and exterior rings wound clockwise (d3-geo's convention; the other winding is
 drawn as the whole globe minus the polygon).
-Resolution: cache `geo/<level>_<year>_<gemeente>.geojson` -> mirror -> PDOK WFS download.
+Resolution: cache `geo/<level>_<year>_<gemeente>.geojson` (wijk, buurt: one gemeente) or
+`geo/gemeente_<year>_NL.geojson` (all gemeenten) -> mirror -> PDOK WFS download (2020-2025,
+layer names per year) -> for other years a CBS Wijk- en Buurtkaart GeoPackage placed in the
+cache (`geo/wijkbuurtkaart_<year>.gpkg`). Every file is checked after reading: coordinates
+inside the Netherlands for the declared CRS, and no wijk that the CBS data has is missing.
 """
 from __future__ import annotations
 
+import json
 import urllib.parse
-import urllib.request
+import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +26,8 @@ from shapely.geometry.polygon import orient
 
 from analysis import paths
 from analysis.areas import check_gemeentecode, short_name
-from analysis.errors import SourceError
+from analysis.errors import SourceError, SourceWarning
+from analysis.sources import download
 
 CRS = "EPSG:4326"
 LEVELS = ("wijk", "buurt", "gemeente")
@@ -29,29 +36,115 @@ PDOK_WFS = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0"
 
 
 def mirror_candidates(level: str, year: int, gemeentecode: str) -> list[str]:
-    """Mirror files that may hold the boundaries, most detailed first."""
+    """Mirror files that may hold the boundaries, most detailed first: a file of this gemeente
+    alone (e.g. `geo/<name>_wijken_2024_geoinzicht_wgs84.geojson`), then the all-NL file."""
     if level == "gemeente":
         return [f"cbs/geoinzicht_pdok_wijkbuurtkaart_gemeenten_{year}.geojson"]
-    # The mirror's detailed single-gemeente files are named after the gemeente (e.g. 'roermond').
-    from analysis.gemeenten import name
-
-    slug = name(gemeentecode).lower().replace(" ", "-")
-    own = [f"geo/{slug}_{level}en_{year}_geoinzicht_wgs84.geojson", f"geo/{slug}_{level}en_{year}_cartomap_rd.geojson"]
+    mirror = paths.mirror_dir()
+    own = []
+    if mirror is not None and (mirror / "geo").is_dir():
+        for f in sorted((mirror / "geo").glob(f"*_{level}en_{year}_*.geojson")):
+            if f.name.startswith(("nl_", "mlo_")):
+                continue
+            codes = _wijk_codes_cached(*_stamp(f))
+            if codes and all(c[2:6] == gemeentecode[2:] for c in codes):
+                own.append(f"geo/{f.name}")
+    own.sort(key=lambda r: "cartomap" in r)  # geoinzicht (finer) before cartomap (coarse)
     return own + [f"geo/nl_{level}en_{year}_wgs84_simplified.geojson"]
 
 
-def download_wfs(level: str, year: int, gemeentecode: str, dest: Path) -> None:
-    """Download one gemeente's boundaries from the PDOK WFS of the CBS wijk- en buurtkaart."""
-    layer = {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}[level]
-    fes = ("<fes:Filter xmlns:fes='http://www.opengis.net/fes/2.0'><fes:PropertyIsEqualTo>"
-           f"<fes:ValueReference>gemeentecode</fes:ValueReference><fes:Literal>{gemeentecode}</fes:Literal>"
-           "</fes:PropertyIsEqualTo></fes:Filter>")
-    query = urllib.parse.urlencode({
-        "service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": f"wijkenbuurten:{layer}",
-        "outputFormat": "json", "srsName": CRS, "filter": fes,
-    })
-    with urllib.request.urlopen(f"{PDOK_WFS.format(year=year)}?{query}", timeout=60) as resp:
-        dest.write_bytes(resp.read())
+# Layer (typeName) per year of the PDOK WFS `cbs/wijkenbuurten/<year>/wfs/v1_0`: 2020 and 2021 use
+# the old CBS names (`cbs_wijken_2021`, as in the service's capabilities and its GeoPackage), 2022+
+# the new `wijkenbuurten:wijken`. Other years have no WFS: use the yearly GeoPackage.
+WFS_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
+GPKG_URL = "https://www.cbs.nl/nl-nl/dossier/nederland-regionaal/geografische-data/wijk-en-buurtkaart-{year}"
+# Bounds of the Netherlands (with margin) per CRS: (minx, miny, maxx, maxy).
+TRANSPORT = None  # None: urllib (download.urllib_transport); tests put a recorded answer here
+NL_BOUNDS = {4326: (3.0, 50.6, 7.4, 53.8), 28992: (-10_000, 290_000, 300_000, 640_000)}
+
+
+def wfs_layer(level: str, year: int) -> str:
+    """The WFS typeName of a level in a year."""
+    if year not in WFS_YEARS:
+        raise SourceError(f"PDOK has no wijkenbuurten WFS for {year} (only {WFS_YEARS[0]}-{WFS_YEARS[-1]}); "
+                          f"put the CBS Wijk- en Buurtkaart GeoPackage ({GPKG_URL.format(year=year)}) "
+                          f"into {paths.GEO_DIR / f'wijkbuurtkaart_{year}.gpkg'}")
+    if year <= 2021:
+        return {"wijk": f"wijkenbuurten{year}:cbs_wijken_{year}", "buurt": f"wijkenbuurten{year}:cbs_buurten_{year}",
+                "gemeente": f"wijkenbuurten{year}:gemeenten{year}"}[level]
+    return {"wijk": "wijkenbuurten:wijken", "buurt": "wijkenbuurten:buurten", "gemeente": "wijkenbuurten:gemeenten"}[level]
+
+
+def gpkg_layer(level: str, year: int) -> str:
+    if year <= 2021:
+        return {"wijk": f"cbs_wijken_{year}", "buurt": f"cbs_buurten_{year}", "gemeente": f"gemeenten{year}"}[level]
+    return {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}[level]
+
+
+def wfs_url(level: str, year: int, gemeentecode: str | None) -> str:
+    params = {"service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": wfs_layer(level, year),
+              "outputFormat": "json", "srsName": CRS}
+    if gemeentecode is not None:  # wijk/buurt: one gemeente; level gemeente: all of NL
+        params["filter"] = ("<fes:Filter xmlns:fes='http://www.opengis.net/fes/2.0'><fes:PropertyIsEqualTo>"
+                            f"<fes:ValueReference>gemeentecode</fes:ValueReference><fes:Literal>{gemeentecode}"
+                            "</fes:Literal></fes:PropertyIsEqualTo></fes:Filter>")
+    return f"{PDOK_WFS.format(year=year)}?{urllib.parse.urlencode(params)}"
+
+
+def download_wfs(level: str, year: int, gemeentecode: str, dest: Path, transport=None) -> None:
+    """Download boundaries from the PDOK WFS into `dest` (atomic, with sidecar): one gemeente's
+    wijken/buurten, or every gemeente for level 'gemeente'. An empty or error answer is refused."""
+    url = wfs_url(level, year, None if level == "gemeente" else gemeentecode)
+    doc = download.get_json(url, transport=transport or TRANSPORT)
+    feats = doc.get("features") if isinstance(doc, dict) else None
+    if doc.get("type") != "FeatureCollection" or not isinstance(feats, list):
+        raise download.DownloadError(f"{url}: answer is not a GeoJSON FeatureCollection")
+    if not feats:
+        raise download.DownloadError(f"{url}: no features for {gemeentecode if level != 'gemeente' else 'NL'}; not cached")
+    download.write_cached(dest, lambda p: p.write_text(json.dumps(doc), encoding="utf-8"), len(feats),
+                          f"PDOK WFS wijkenbuurten {year} {wfs_layer(level, year)}")
+
+
+def cache_name(level: str, year: int, gemeentecode: str | None) -> str:
+    """What a cache file holds: one gemeente's wijken/buurten, or all gemeenten of NL."""
+    return f"{level}_{year}_{'NL' if level == 'gemeente' else gemeentecode}.geojson"
+
+
+def boundary_path(level: str, year: int, gemeentecode: str | None) -> Path:
+    """The file `load_boundaries` reads (cache, else mirror, else the cache path a download fills).
+    `gemeentecode` may be None for level 'gemeente' (one file for all of NL)."""
+    if level not in LEVELS:
+        raise SourceError(f"level must be one of {LEVELS}, not {level!r}")
+    if level != "gemeente" or gemeentecode is not None:
+        gemeentecode = check_gemeentecode(gemeentecode)
+    cached = paths.GEO_DIR / cache_name(level, year, gemeentecode)
+    if cached.is_file():
+        return cached
+    mirror = paths.mirror_dir()
+    if mirror is not None:
+        for rel in mirror_candidates(level, year, gemeentecode):
+            if (mirror / rel).is_file():
+                return mirror / rel
+    gpkg = paths.GEO_DIR / f"wijkbuurtkaart_{year}.gpkg"
+    if year not in WFS_YEARS and gpkg.is_file():
+        return gpkg
+    return cached
+
+
+def check_bounds(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """Coordinates must lie in the Netherlands for the declared CRS (a file whose `crs` says RD New
+    while its coordinates are lon/lat is refused)."""
+    epsg = gdf.crs.to_epsg() if gdf.crs is not None else None
+    if epsg not in NL_BOUNDS:
+        probe = gdf.to_crs(CRS)
+        epsg, bounds = 4326, probe.total_bounds
+    else:
+        bounds = gdf.total_bounds
+    minx, miny, maxx, maxy = NL_BOUNDS[epsg]
+    bx0, by0, bx1, by1 = bounds
+    if not (minx <= bx0 and bx1 <= maxx and miny <= by0 and by1 <= maxy):
+        raise SourceError(f"{path}: coordinates {[round(float(b), 3) for b in bounds]} lie outside the Netherlands "
+                          f"for the declared CRS EPSG:{epsg} (wrong crs member?)")
 
 
 def _first(gdf: gpd.GeoDataFrame, names: list[str], path: Path):
@@ -91,33 +184,111 @@ def _clockwise(geom):
 
 
 def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | None = None,
-                    expected_codes: list[str] | None = None) -> gpd.GeoDataFrame:
+                    expected_codes: list[str] | None = None, refresh: bool = False) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente (level 'wijk' or 'buurt') or of all gemeenten ('gemeente').
 
     `expected_codes`: area codes the data has; a boundary file that lacks any of them is an error.
+    Without it, wijken come with the inhabited wijken of the CBS data the mirror holds for the year.
     """
     if level not in LEVELS:
         raise SourceError(f"level must be one of {LEVELS}, not {level!r}")
     if level != "gemeente" or gemeentecode is not None:
         gemeentecode = check_gemeentecode(gemeentecode)
-    scope = "NL" if level == "gemeente" else gemeentecode
-    path = paths.resolve(f"{level}_{year}_{scope}.geojson", paths.GEO_DIR,
-                         mirror_candidates(level, year, gemeentecode),
-                         download=lambda dest: download_wfs(level, year, gemeentecode, dest))
-    try:
-        gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for broken files
-        raise SourceError(f"{path}: cannot read boundaries: {exc}") from exc
-    out = normalise(gdf, level, year, path)
+    cached = paths.GEO_DIR / cache_name(level, year, gemeentecode)
+    if refresh:
+        try:
+            download_wfs(level, year, gemeentecode, cached)
+        except SourceError as exc:
+            warnings.warn(f"boundaries {cached.name}: refresh failed ({exc}); using what is there",
+                          SourceWarning, stacklevel=2)
+    path = boundary_path(level, year, gemeentecode)
+    if not path.is_file():
+        try:
+            download_wfs(level, year, gemeentecode, cached)
+        except Exception as exc:  # network errors come in many types; name the source either way
+            raise SourceError(f"source {cached.name!r} not in cache or mirror and download failed: {exc}") from exc
+        path = cached
+    out = _read_normalised(level, year, *_stamp(path))
     if level != "gemeente":
         out = out[out["gemeentecode"] == gemeentecode].reset_index(drop=True)
         if out.empty:
             raise SourceError(f"{path}: no {level} of {gemeentecode} in the file")
-    if expected_codes is not None:
+    if expected_codes is None and level == "wijk":
+        from analysis.sources import cbs
+
+        expected_codes = sorted(_data_wijken(year, gemeentecode, cbs) or [])
+    if expected_codes:
         missing = sorted(set(expected_codes) - set(out[f"{level}code"]))
         if missing:
             raise SourceError(f"{path}: boundary codes do not match the data; missing {missing}")
+    return out.copy()
+
+
+def _data_wijken(year: int, gemeentecode: str, cbs) -> set[str] | None:
+    """Inhabited wijken that the CBS data in the mirror has for the year (2024: all NL)."""
+    if year == 2024:
+        return cbs.inhabited_wijken_2024(gemeentecode)
+    return None
+
+
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return str(path), st.st_mtime, st.st_size
+
+
+@lru_cache(maxsize=32)
+def _read_normalised(level: str, year: int, path: str, mtime: float, size: int) -> gpd.GeoDataFrame:
+    path = Path(path)
+    if path.suffix != ".gpkg" and path.parent == paths.GEO_DIR:
+        download.check_cached(path)
+    try:
+        if path.suffix == ".gpkg":
+            gdf = gpd.read_file(path, layer=gpkg_layer(level, year))
+        else:
+            gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for broken files
+        raise SourceError(f"{path}: cannot read boundaries: {exc}") from exc
+    if gdf.empty:
+        raise SourceError(f"{path}: no features")
+    if gdf.crs is None:
+        raise SourceError(f"{path}: no CRS")
+    check_bounds(gdf, path)
+    out = normalise(gdf, level, year, path)
+    dup = out[f"{level}code"][out[f"{level}code"].duplicated()]
+    if len(dup):
+        raise SourceError(f"{path}: {level} {dup.iloc[0]} appears more than once")
     return out
+
+
+def known_wijken(year: int, gemeentecode: str) -> set[str] | None:
+    """Wijk codes the boundary data (cache or mirror, never a download) has for a gemeente and year,
+    water-only wijken left out; None when no boundary file is at hand."""
+    try:
+        path = boundary_path("wijk", year, gemeentecode)
+    except SourceError:
+        return None
+    if not path.is_file() or path.suffix == ".gpkg":
+        return None
+    codes = _wijk_codes_cached(*_stamp(path))
+    codes = {c for c in codes if c.startswith("WK" + gemeentecode[2:])}
+    if year == 2024:
+        from analysis.sources import cbs
+
+        inhabited = cbs.inhabited_wijken_2024(gemeentecode)
+        if inhabited is not None:
+            codes &= inhabited
+    return codes
+
+
+@lru_cache(maxsize=32)
+def _wijk_codes_cached(path: str, mtime: float, size: int) -> frozenset:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        props = [f.get("properties") or {} for f in doc["features"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SourceError(f"{path}: cannot read boundaries: {exc}") from exc
+    return frozenset(str(p.get("wijkcode") or p.get("buurtcode") or p.get("statcode") or "").strip()
+                     for p in props) - {""}
 
 
 def simplify_for_web(gdf: gpd.GeoDataFrame, tolerance: float = 0.0002, decimals: int = 5) -> gpd.GeoDataFrame:
