@@ -8,7 +8,7 @@ from analysis import paths
 from analysis.errors import SourceError
 from analysis.sources import download
 from analysis.sources import cbs
-from conftest import value
+from conftest import value as _value
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +35,11 @@ def test_catalogue_keys_exist_in_real_statline_metadata():
     for k in ["AantalInwoners", "HuishoudensTotaal", "HuishOnderOfRondSociaalMinimum",
               "HuishoudensTot120VanSociaalMinimum", "GemiddeldInkomenPerInwoner", "PersonenPerSoortUitkeringBijstand"]:
         assert k in keys
+
+
+def value(obs, dataset, area, indicator):
+    """The one CBS observation of a dataset (CBS rows carry no measurement series)."""
+    return _value(obs, None, area, indicator, dataset=dataset)
 
 
 def test_kwb_mirror_values(obs):
@@ -119,4 +124,4 @@ def test_unknown_gemeente_code():
 def test_other_gemeente_from_all_nl_extract():
     out = cbs.kwb_observations(2024, "GM0935")  # Maastricht: in the all-NL 2024 extract
     assert (out.area_level if "area_level" in out else out.area_code.str[:2]).size > 0
-    assert value(out.assign(dataset="kwb_2024"), "kwb_2024", "GM0935", "population").value > 100000
+    assert value(out.assign(series=None), "kwb_2024", "GM0935", "population").value > 100000
