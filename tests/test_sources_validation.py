@@ -269,3 +269,13 @@ def test_boundary_path_is_the_file_read():
     # Nothing at hand: the cache file a download would fill, named for what it holds.
     assert pdok.boundary_path("wijk", 2019, "GM1711") == paths.GEO_DIR / "wijk_2019_GM1711.geojson"
     assert pdok.boundary_path("gemeente", 2020, "GM1711") == paths.GEO_DIR / "gemeente_2020_NL.geojson"
+
+
+def test_all_nl_boundary_file_lacking_a_wijk_of_the_cbs_data_is_an_error(mirror_copy):
+    rel = "geo/nl_wijken_2024_wgs84_simplified.geojson"
+    doc = json.loads(mirror_copy.read(rel))
+    doc["features"] = [f for f in doc["features"] if f["properties"]["wijkcode"] != "WK171105"]
+    mirror_copy.put(rel, json.dumps(doc))
+    with pytest.raises(SourceError, match=r"nl_wijken_2024_wgs84_simplified\.geojson: boundary codes do not match "
+                                          r"the data; missing \['WK171105'\]"):
+        pdok.load_boundaries("wijk", 2024, "GM1711")

@@ -296,6 +296,18 @@ def inhabited_wijken_2024(gemeentecode: str) -> set[str] | None:
     return set(sel["wijkcode"])
 
 
+def data_wijken(year: int, gemeentecode: str) -> set[str] | None:
+    """Wijk codes of a gemeente in the mirror's KWB extract of `year` (None when it has none)."""
+    extract = MIRROR_KWB.get(year)
+    mirror = paths.mirror_dir()
+    if extract is None or mirror is None or not (mirror / extract.path).is_file():
+        return None
+    table, code_col, _ = _read_mirror(extract, mirror / extract.path, gemeentecode)
+    codes = set(table[code_col].astype(str).str.strip())
+    wijken = {c for c in codes if c.startswith("WK")}
+    return wijken or None
+
+
 def check_complete(codes, gemeentecode: str, year: int, source: str) -> None:
     """Every inhabited wijk of the gemeente (2024 boundary data; earlier years: the edition's own
     boundaries in the mirror) must be in the table: a missing one means a cut file."""

@@ -188,7 +188,8 @@ def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | N
     """Boundaries of one gemeente (level 'wijk' or 'buurt') or of all gemeenten ('gemeente').
 
     `expected_codes`: area codes the data has; a boundary file that lacks any of them is an error.
-    Without it, wijken come with the inhabited wijken of the CBS data the mirror holds for the year.
+    Without it, wijken are checked against the wijken of the CBS KWB data the mirror holds for the
+    year (2024: every gemeente, from 85984NED), so a boundary file lacking one is an error.
     """
     if level not in LEVELS:
         raise SourceError(f"level must be one of {LEVELS}, not {level!r}")
@@ -225,10 +226,8 @@ def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | N
 
 
 def _data_wijken(year: int, gemeentecode: str, cbs) -> set[str] | None:
-    """Inhabited wijken that the CBS data in the mirror has for the year (2024: all NL)."""
-    if year == 2024:
-        return cbs.inhabited_wijken_2024(gemeentecode)
-    return None
+    """Wijken that the CBS data in the mirror has for the gemeente and year (2024: all of NL)."""
+    return cbs.data_wijken(year, gemeentecode)
 
 
 def _stamp(path: Path) -> tuple:
