@@ -594,8 +594,8 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
                                                & obs["area_code"].isin([gemeentecode, NL_CODE])]))
 
 
-def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, gemeentenaam: str, meting: int | None = None,
-                       source: str | None = None) -> alt.LayerChart:
+def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, gemeentenaam: str = "de gemeente",
+                       meting: int | None = None, source: str | None = None) -> alt.LayerChart:
     """Per KPI the wijk (dark blue) and the gemeente (grey) as an index (Nederland = 100)."""
     if meting is None:
         found = [int(c.split("_")[1]) for c in tab.columns if c.startswith("wijk_") and c.split("_")[1].isdigit()]
