@@ -284,12 +284,19 @@ def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
 
 
 def _colour_scale(indicator: str, mid: float, values) -> alt.Scale:
-    """Diverging scale centred on `mid`, symmetric so the strongest deviation gets full colour."""
+    """Diverging scale centred on `mid` over the values' own range (each end in full colour)."""
     sign = cmp.direction_sign(indicator)
-    v = np.asarray([x for x in values if pd.notna(x)], dtype=float)
-    d = float(np.max(np.abs(v - mid))) if len(v) else 1.0
-    d = d or max(abs(mid) * 0.05, 1e-9)
-    return alt.Scale(scheme=SCHEME if sign else NEUTRAL_SCHEME, domain=[mid - d, mid + d], reverse=sign < 0)
+    lo, hi = _value_range(mid, values)
+    return alt.Scale(scheme=SCHEME if sign else NEUTRAL_SCHEME, domain=[lo, hi], domainMid=mid, reverse=sign < 0)
+
+
+def _value_range(mid: float, values) -> tuple[float, float]:
+    v = [float(x) for x in values if pd.notna(x)] + [float(mid)]
+    lo, hi = min(v), max(v)
+    if hi - lo < 1e-9:
+        pad = max(abs(mid) * 0.05, 1e-6)
+        lo, hi = lo - pad, hi + pad
+    return lo, hi
 
 
 def _legend_format(indicator: str) -> str:
@@ -334,16 +341,19 @@ def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int
                         legend=leg if legend else None),
         tooltip=tooltip,
     ).transform_filter("datum.properties.has_value")
-    layers, key = [missing, coloured], None
+    layers, key, unnamed = [missing, coloured], None, False
     if labels:
         text_layers, key_lines, placed = label_layers(g, width, height)
         layers += text_layers
         key = _key_chart(key_lines, width)
+        unnamed = bool((placed["soort"] == "geen").any())
     sign = cmp.direction_sign(indicator)
     meaning = (f"groen = gunstiger, roze = ongunstiger dan {ref['short']}" if sign
                else f"kleur: lager of hoger dan {ref['short']} (geen gewenste richting)")
     if title is None:
         title = [e["label"] + _unit(e), f"{ref['period']}; {meaning}"]
+        if unnamed:
+            title.append("niet elke wijk heeft plaats voor een naam: wijs een wijk aan voor naam en cijfer")
     title = title if isinstance(title, list) else [title]
     tw = width + (0 if compact else 180)
     head = lab.wrap(title[0], tw, 13 if not compact else 10, bold=True)
@@ -467,16 +477,15 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
                 c, ref = comparison(obs, ind, gemeentecode, meting=m, reference=reference)
             except NoDataError:
                 notes.append({"key": key, "tekst": f"{e['label']}: geen gegevens voor de {m}-meting."})
-                ranges[key] = [0, 1, sign]
+                ranges[key] = [0, 1, sign, 0.5]
                 for code, naam in wijken:
                     rows.append({"key": key, "wijkcode": code, "wijk": naam, "value": None, "waarde": "geen gegevens",
                                  "referentie": "-", "rang": 999})
                 continue
             c = c.set_index("area_code")
             vals = c["value"].reindex([w for w, _ in wijken])
-            d = float(np.nanmax(np.abs(vals - ref["value"]))) if vals.notna().any() else 1.0
-            d = d or max(abs(ref["value"]) * 0.05, 1e-9)
-            ranges[key] = [ref["value"] - d, ref["value"] + d, sign]
+            lo, hi = _value_range(ref["value"], vals)
+            ranges[key] = [lo, hi, sign, ref["value"]]
             rank_key = vals * (-1 if sign < 0 else 1)
             ranks = rank_key.rank(ascending=False, method="first")
             missing = [naam for code, naam in wijken if pd.isna(vals.get(code))]
@@ -503,18 +512,19 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
     tooltip = [alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("waarde:N", title="Waarde"),
                alt.Tooltip("referentie:N", title="Vergelijking")]
     k = "bereik[indicator + '|' + meting]"
-    scale = alt.Scale(domain={"expr": f"[{k}[0], {k}[1]]"}, scheme={"expr": f"{k}[2] == 0 ? '{NEUTRAL_SCHEME}' : '{SCHEME}'"},
+    scale = alt.Scale(domain={"expr": f"[{k}[0], {k}[1]]"}, domainMid={"expr": f"{k}[3]"}, scheme={"expr": f"{k}[2] == 0 ? '{NEUTRAL_SCHEME}' : '{SCHEME}'"},
                       reverse={"expr": f"{k}[2] < 0"})
-    colour = alt.condition("isValid(datum.value)", alt.Color(
-        "value:Q", scale=scale, legend=alt.Legend(title=["Waarde", "midden = vergelijking,", "groen = gunstiger"],
-                                                  format=",.4~f", orient="right")), alt.value(NO_DATA_COLOUR))
-    shape_layer = base.transform_lookup(lookup="wijkcode", from_=alt.LookupData(geo, "wijkcode", ["type", "geometry"])
-                                        ).mark_geoshape(stroke="white", invalid=None).encode(
-        color=colour, strokeWidth=alt.condition(click, alt.value(3), alt.value(0.8), empty=False),
-        stroke=alt.condition(click, alt.value("#000"), alt.value("white"), empty=False), tooltip=tooltip
-    ).add_params(pick_ind, pick_met, bereik, click)
+    colour = alt.Color("value:Q", scale=scale, legend=alt.Legend(
+        title=["Waarde", "midden = vergelijking,", "groen = gunstiger"], format=",.4~f", orient="right"))
+    looked_up = base.transform_lookup(lookup="wijkcode", from_=alt.LookupData(geo, "wijkcode", ["type", "geometry"]))
+    edge = dict(strokeWidth=alt.condition(click, alt.value(3), alt.value(0.8), empty=False),
+                stroke=alt.condition(click, alt.value("#000"), alt.value("white"), empty=False), tooltip=tooltip)
+    missing_layer = looked_up.transform_filter("!isValid(datum.value)").mark_geoshape(
+        fill=NO_DATA_COLOUR, strokeDash=[3, 2]).encode(**edge)
+    shape_layer = looked_up.transform_filter("isValid(datum.value)").mark_geoshape().encode(
+        color=colour, **edge).add_params(pick_ind, pick_met, bereik, click)
     text_layers, key_lines, _ = label_layers(shapes, width, height)
-    mapc = alt.layer(shape_layer, *text_layers).project(type="mercator").properties(
+    mapc = alt.layer(shape_layer, missing_layer, *text_layers).project(type="mercator").properties(
         width=width, height=height, title=alt.Title("Verkenner: kies indicator en meting", anchor="start",
                                                     subtitle="klik op een wijk; dubbelklik wist"))
     note = alt.Chart(pd.DataFrame(notes)).transform_filter(sel).mark_text(align="left", baseline="top", fontSize=11, color="#333",
