@@ -11,6 +11,12 @@ from analysis.errors import NoDataError
 from analysis.sources import pdok
 from maps_helpers import national_120pct, region_density
 
+
+def _kpis(kpi_set: str) -> list[str]:
+    from analysis import monitors
+    return next(k.indicators for k in monitors.load("GM0957").kpi_sets if k.id == kpi_set)
+
+
 TOT120 = "households_below_120pct_social_minimum_pct"
 MLO = ["GM0957", "GM1711", "GM1641", "GM1669"]
 ENGLISH = re.compile(r"\b(no|every|missing|value|national|period|compare|than|data)\b", re.I)
@@ -48,10 +54,10 @@ def test_ranked_bars_in_value_order(obs):
 
 
 def test_defaults_follow_the_metingen(obs):
-    assert maps.metingen_of(obs, observations.indicators_of(obs, "bijlage_2b")) == [0, 1]
+    assert maps.metingen_of(obs, _kpis("kpis_per_wijk")) == [0, 1]
     assert maps.default_period(obs, TOT120) == (1, None)
     # Bijlage 1 has a 2-meting for the gemeente only; the comparison falls back to an earlier one
-    chart = maps.gemeente_vs_nederland(obs, "GM0957", observations.indicators_of(obs, "bijlage_2a"))
+    chart = maps.gemeente_vs_nederland(obs, "GM0957", _kpis("kiezen_voor_kansen"))
     assert "1-meting" in json.dumps(chart.to_dict()["title"])
 
 
@@ -78,7 +84,7 @@ def _svg_texts(chart) -> list[str]:
 
 
 def test_no_english_and_no_truncation_in_small_multiples(obs):
-    inds = observations.indicators_of(obs, "bijlage_2b")
+    inds = _kpis("kpis_per_wijk")
     chart = maps.small_multiples(obs, inds, "GM0957", meting=1)
     texts = _svg_texts(chart)
     assert not [t for t in texts if ENGLISH.search(t)]
