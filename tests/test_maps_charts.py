@@ -137,10 +137,18 @@ def test_region_trend_and_map():
     assert {r["gebied"] for r in rows} == {"Roermond", "Echt-Susteren", "Maasgouw", "Roerdalen"}
     shapes = pdok.load_boundaries("gemeente", 2024, "GM0957")
     chart = maps.region_map(shapes, reg, "population_density", 2023, "GM0957")
+    lead_form = maps.region_map(reg, "population_density", MLO, highlight="GM0957")  # latest year: 2024
+    spec = lead_form.to_dict()
+    assert "2024" in json.dumps(spec.get("vconcat", [spec])[0]["title"])
     from maps_helpers import overlapping, text_items
     items = text_items(chart)
     assert {"Roermond", "Maasgouw", "Roerdalen", "Echt-Susteren"} <= {t["text"] for t in items}
     assert overlapping(items) == []
+
+
+def test_region_charts_without_yearly_values_say_so(obs):
+    chart = maps.region_trend(obs[obs.indicator != "population_density"], "population_density", MLO)
+    assert "Geen cijfers per jaar" in json.dumps(chart.to_dict())
 
 
 def test_export_prints_the_source(obs, tmp_path):

@@ -73,7 +73,7 @@ def area_name(obs: pd.DataFrame, code: str) -> str:
 
 def _unit(e: dict) -> str:
     """' (%)' after a label, unless the label already names its unit ('… (per 100 geboortes)')."""
-    return f" ({e['unit']})" if e["unit"] and e["unit"] not in e["label"] else ""
+    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and e["unit"] not in e["label"] else ""
 
 
 def _ok(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -731,16 +731,35 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     return _with_source(chart, source_line(src))
 
 
-def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes: list[str], highlight: str | None = None):
-    """Gemeente-level yearly values (dataset kwb_gemeenten) of the region's gemeenten, and Nederland."""
+class _Codes:
+    """A list of gemeentecodes in the shape of a monitors.Region (what region.region_rows reads)."""
+
+    def __init__(self, codes):
+        self.gemeenten = list(codes)
+
+
+def _region_values(obs: pd.DataFrame, indicator: str, gemeentecodes) -> pd.DataFrame:
+    """Yearly gemeente-level values (kwb_gemeenten preferred, else KWB editions) and Nederland's."""
+    from analysis.region import region_rows
+
+    rows = region_rows(obs, gemeentecodes if hasattr(gemeentecodes, "gemeenten") else _Codes(gemeentecodes))
+    return rows[rows["indicator"] == indicator]
+
+
+def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: str | None = None):
+    """Gemeente-level yearly values of the region's gemeenten (a list of codes or a Region), and Nederland.
+
+    Without any yearly value the chart says so in Dutch instead of failing.
+    """
     e = catalogue_entry(indicator)
-    sel = _ok(obs, indicator)
-    sel = sel[(sel["dataset"] == REGION_DATASET) & sel["area_code"].isin(list(gemeentecodes) + [NL_CODE])]
+    codes_in = list(getattr(gemeentecodes, "gemeenten", gemeentecodes))
+    sel = _region_values(obs, indicator, codes_in)
+    highlight = highlight or codes_in[0]
+    head = lab.wrap(f"{e['label']} per jaar: {area_name(obs, highlight)} in de regio", 460, 13, bold=True)
     if sel.empty:
-        raise NoDataError(f"{e['label']}: geen gemeentecijfers per jaar voor deze gemeenten")
-    sel = sel.drop_duplicates(["area_code", "year"])
-    highlight = highlight or gemeentecodes[0]
-    codes = [c for c in gemeentecodes if c in set(sel["area_code"])]
+        return _note_chart(f"Geen cijfers per jaar van '{e['label'].lower()}' voor de gemeenten van deze regio.",
+                           420, 60, head)
+    codes = [c for c in codes_in if c in set(sel["area_code"])]
     codes = [highlight] + [c for c in codes if c != highlight] if highlight in codes else codes
     names = {c: area_name(obs, c) for c in codes} | {NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": sel["area_code"].map(names), "code": sel["area_code"], "jaar": sel["year"].astype(int),
@@ -748,7 +767,8 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes: list[str], hi
     df["tekst"] = [fmt(indicator, v) for v in df["waarde"]]
     df["dik"] = df["code"] == highlight
     domain = [names[c] for c in codes] + (["Nederland"] if (df["code"] == NL_CODE).any() else [])
-    rng = [WIJK_COLOUR] + REGION_PALETTE[:len(codes) - 1] + ([NL_COLOUR] if domain[-1] == "Nederland" else [])
+    rng = ([WIJK_COLOUR] if highlight in codes else []) + REGION_PALETTE
+    rng = rng[:len(codes)] + ([NL_COLOUR] if domain and domain[-1] == "Nederland" else [])
     base = alt.Chart(df).encode(
         x=alt.X("jaar:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("waarde:Q", title=e["label"] + _unit(e), scale=alt.Scale(zero=False),
@@ -759,57 +779,84 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes: list[str], hi
     lines = base.mark_line().encode(
         strokeWidth=alt.condition("datum.dik", alt.value(3), alt.value(1.5)),
         strokeDash=alt.condition("datum.code == 'NL00'", alt.value([4, 3]), alt.value([1, 0])))
-    chart = alt.layer(lines, base.mark_point(filled=True, size=30)).properties(width=420, height=220, title=alt.Title(
-        lab.wrap(f"{e['label']} per jaar: {names.get(highlight, highlight)} in de regio", 460, 13, bold=True),
-        subtitle="dikke lijn: de gemeente zelf; Nederland gestippeld", anchor="start"))
+    sub = "dikke lijn: de gemeente zelf" + ("; Nederland gestippeld" if NL_CODE in set(df["code"]) else "")
+    missing = [area_name(obs, c) for c in codes_in if c not in set(sel["area_code"])]
+    subs = [sub] + (lab.wrap(f"geen cijfers voor: {', '.join(missing)}", 460, 11) if missing else [])
+    chart = alt.layer(lines, base.mark_point(filled=True, size=30)).properties(
+        width=420, height=220, title=alt.Title(head, subtitle=subs, anchor="start"))
     return _with_source(chart, source_line(sel))
 
 
-def region_map(gemeente_shapes, obs: pd.DataFrame, indicator: str, year: int, highlight: str,
-               width: int = 380, height: int = 340):
-    """The region's gemeenten coloured by their value in `year`, centred on Nederland; `highlight` outlined."""
+def region_map(obs, indicator, region=None, year: int | None = None, highlight: str | None = None,
+               gemeente_shapes=None, width: int = 380, height: int = 340):
+    """The region's gemeenten coloured by their value in `year` (None: latest), centred on Nederland.
+
+    `region`: a monitors.Region or a list of gemeentecodes; `highlight` is outlined. Also callable as
+    region_map(gemeente_shapes, obs, indicator, year, highlight) with the shapes first.
+    """
+    if hasattr(obs, "geometry"):  # region_map(gemeente_shapes, obs, indicator, year, highlight)
+        gemeente_shapes, obs, indicator, year, highlight, region = obs, indicator, region, year, highlight, None
+        if not isinstance(year, (int, np.integer)) and year is not None:
+            raise TypeError("region_map(gemeente_shapes, obs, indicator, year, highlight): year must be a year")
     e = catalogue_entry(indicator)
-    sel = _ok(obs, indicator)
-    sel = sel[(sel["dataset"] == REGION_DATASET)]
-    codes = set(sel["area_code"]) | {highlight}
+    codes = list(getattr(region, "gemeenten", region) or [])
+    if not codes:  # shapes given: the gemeenten that have a yearly value, and the highlighted one
+        sel_all = _ok(obs, indicator)
+        codes = sorted(set(sel_all.loc[sel_all["area_level"] == "gemeente", "area_code"]) | {highlight} - {None})
+    highlight = highlight or codes[0]
+    if gemeente_shapes is None:
+        gemeente_shapes = pdok.load_boundaries("gemeente", 2024, highlight)
+    sel = _region_values(obs, indicator, codes)
+    gem = sel[sel["area_level"] == "gemeente"]
+    year = year if year is not None else (int(gem["year"].max()) if len(gem) else None)
     shapes = gemeente_shapes[gemeente_shapes["gemeentecode"].isin(codes)].reset_index(drop=True)
     if shapes.empty:
-        raise NoDataError(f"{e['label']}: geen gemeentegrenzen voor deze gemeenten")
+        raise NoDataError(f"{e['label']}: geen gemeentegrenzen voor {', '.join(codes)}")
     shapes = pdok.simplify_for_web(shapes, 0.0005)
     yr = sel[sel["year"] == year].drop_duplicates("area_code").set_index("area_code")["value"]
     shapes["value"] = shapes["gemeentecode"].map(yr).astype(float)
-    if shapes["value"].isna().all():
-        raise NoDataError(f"{e['label']}: geen gemeentecijfers voor {year}")
     nl = yr.get(NL_CODE)
     if nl is not None and pd.notna(nl):
-        mid, mid_txt, ref = float(nl), f"midden = Nederland ({fmt(indicator, nl)})", "Nederland"
-    else:
-        mid = float(shapes.loc[shapes["gemeentecode"] == highlight, "value"].fillna(shapes["value"].mean()).iloc[0])
-        ref = area_name(obs, highlight)
+        mid, ref = float(nl), "Nederland"
+        mid_txt = f"midden = Nederland ({fmt(indicator, nl)})"
+    elif shapes["value"].notna().any():
+        hv = shapes.loc[shapes["gemeentecode"] == highlight, "value"]
+        mid = float(hv.iloc[0]) if len(hv) and pd.notna(hv.iloc[0]) else float(shapes["value"].mean())
+        ref = area_name(obs, highlight) if len(hv) and pd.notna(hv.iloc[0]) else "het gemiddelde van de regio"
         mid_txt = f"midden = {ref} ({fmt(indicator, mid)}); geen cijfer van Nederland"
+    else:
+        mid, ref, mid_txt = 0.0, "Nederland", ""
+    shapes["naam"] = shapes["gemeentecode"].map(lambda c: area_name(obs, c) if area_name(obs, c) != c else None)
+    shapes["naam"] = shapes["naam"].fillna(shapes["gemeentenaam"])
     shapes["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in shapes["value"]]
     shapes["gekozen"] = shapes["gemeentecode"] == highlight
     shapes["has_value"] = shapes["value"].notna()
-    data = _geo_values(shapes, ["gemeentecode", "gemeentenaam", "value", "waarde", "gekozen", "has_value"])
-    tooltip = [alt.Tooltip("properties.gemeentenaam:N", title="Gemeente"), alt.Tooltip("properties.waarde:N", title="Waarde")]
+    data = _geo_values(shapes, ["gemeentecode", "naam", "value", "waarde", "gekozen", "has_value"])
+    tooltip = [alt.Tooltip("properties.naam:N", title="Gemeente"), alt.Tooltip("properties.waarde:N", title="Waarde")]
     base = alt.Chart(data).project(type="mercator")
-    fill = base.mark_geoshape(stroke="white", strokeWidth=1).encode(
-        color=alt.condition("datum.properties.has_value", alt.Color(
-            "properties.value:Q", scale=_colour_scale(indicator, mid, shapes["value"]),
-            legend=alt.Legend(title=lab.wrap(e["label"] + _unit(e), 200, 11, bold=True) + lab.wrap(mid_txt, 200, 11),
-                              format=_legend_format(indicator))), alt.value(NO_DATA_COLOUR)),
-        tooltip=tooltip)
-    outline = base.mark_geoshape(filled=False, stroke=WIJK_COLOUR, strokeWidth=3).transform_filter(
-        "datum.properties.gekozen")
-    text_layers, key_lines, _ = label_layers(shapes, width, height, "gemeentecode", "gemeentenaam")
+    layers = [base.mark_geoshape(stroke="white", strokeWidth=1, fill=NO_DATA_COLOUR).encode(tooltip=tooltip
+                                                                                          ).transform_filter(
+        "!datum.properties.has_value")]
+    if shapes["has_value"].any():
+        layers.append(base.mark_geoshape(stroke="white", strokeWidth=1).encode(
+            color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, mid, shapes["value"]),
+                            legend=alt.Legend(title=lab.wrap(e["label"] + _unit(e), 200, 11, bold=True)
+                                              + lab.wrap(mid_txt, 200, 11), format=_legend_format(indicator))),
+            tooltip=tooltip).transform_filter("datum.properties.has_value"))
+    layers.append(base.mark_geoshape(filled=False, stroke=WIJK_COLOUR, strokeWidth=3).transform_filter(
+        "datum.properties.gekozen"))
+    text_layers, key_lines, _ = label_layers(shapes, width, height, "gemeentecode", "naam")
     sign = cmp.direction_sign(indicator)
     meaning = f"groen = gunstiger, roze = ongunstiger dan {ref}" if sign else f"kleur: lager of hoger dan {ref}"
-    layer = alt.layer(fill, outline, *text_layers).resolve_scale(color="independent").properties(
-        width=width, height=height, title=alt.Title(lab.wrap(f"{e['label']}, {year}", width + 150, 13, bold=True),
-                                                    subtitle=[meaning, f"omlijnd: {area_name(obs, highlight)}"],
-                                                    anchor="start"))
+    if not shapes["has_value"].any():
+        meaning = f"geen cijfers per gemeente{' voor ' + str(year) if year else ''}"
+    layer = alt.layer(*layers, *text_layers).resolve_scale(color="independent").properties(
+        width=width, height=height, title=alt.Title(
+            lab.wrap(f"{e['label']}{', ' + str(year) if year else ''}", width + 150, 13, bold=True),
+            subtitle=[meaning, f"omlijnd: {area_name(obs, highlight)}"
+                      + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
-                        source_line(sel[sel["year"] == year], f"gemeentegrenzen CBS/PDOK"))
+                        source_line(sel[sel["year"] == year], "gemeentegrenzen CBS/PDOK 2024"))
 
 
 # --- output --------------------------------------------------------------------------------
