@@ -157,3 +157,22 @@ def test_export_prints_the_source(obs, tmp_path):
     assert "Bron: Voortgangsrapportage Sociaal Domein Roermond, mei 2025; wijkgrenzen CBS/PDOK 2024" in svg
     png = maps.export(maps.locator("GM0957", "WK095704"), tmp_path / "ligging.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_trend_chart_prints_a_break_note(obs, monkeypatch):
+    """Plumbing: a catalogue break note (another helper's metadata) appears under the chart."""
+    from analysis import catalogue
+
+    monkeypatch.setattr(catalogue, "break_note", lambda ind, years=None: "Reeksbreuk in KWB 2024.", raising=False)
+    assert "Let op: Reeksbreuk in KWB 2024." in json.dumps(maps.trend_chart(obs, TOT120, "WK095704", "GM0957").to_dict())
+
+
+def test_trend_chart_without_metingen_uses_the_years(obs):
+    spec = maps.trend_chart(obs, "population", "WK095704", "GM0957").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    kwb = obs[(obs.indicator == "population") & (obs.area_code == "WK095704") & (obs.status == "ok")]
+    assert {r["jaar"]: r["waarde"] for r in rows if r["gebied"] == "Donderberg"} == {
+        int(y): float(v) for y, v in kwb.drop_duplicates("year")[["year", "value"]].itertuples(index=False)}
+    assert "lijnen verbinden de jaren" in json.dumps(spec["title"])
+    note = maps.trend_chart(obs, "vulnerability_index", "WK095704", "GM0957").to_dict()
+    assert "geen cijfers over 'kwetsbaarheidsindex'" in json.dumps(note)

@@ -128,7 +128,8 @@ def reference_for(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=N
     alls = alls[alls["area_code"] == reference].sort_values(["year", "meting"], na_position="first")
     if len(alls):
         r = alls.iloc[-1]
-        when = (f"{int(r['meting'])}-meting ({int(r['year'])})" if pd.notna(r["meting"]) else str(int(r["year"])))
+        year_txt = str(int(r["year"])) if pd.notna(r["year"]) else "jaar onbekend"
+        when = f"{int(r['meting'])}-meting ({year_txt})" if pd.notna(r["meting"]) else year_txt
         v = float(r["value"])
         return {"value": v, "name": ref_name, "kind": "laatste", "short": f"{ref_name} {when}",
                 "tekst": f"midden = {ref_name}, {when} ({fmt(indicator, v)}); geen cijfer voor de {period}"
@@ -689,45 +690,57 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     """
     e = catalogue_entry(indicator)
     sel = _ok(obs, indicator)
-    met = sel[sel["meting"].notna() & sel["area_code"].isin([wijkcode, gemeentecode, NL_CODE])]
-    met = cmp.first_per_area(met, keys=["area_code", "meting"])
-    national = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE) & sel["meting"].isna()]
+    areas = [wijkcode, gemeentecode, NL_CODE]
+    met = sel[sel["meting"].notna() & sel["area_code"].isin(areas)]
+    yearly = not (met["area_code"] == wijkcode).any()
+    if yearly:  # no metingen for this wijk (a CBS-only monitor): the yearly figures
+        met = sel[sel["meting"].isna() & sel["area_code"].isin(areas) & (sel["dataset"] != NATIONAL_SERIES)]
+        met = cmp.first_per_area(met, keys=["area_code", "year"])
+    else:
+        met = cmp.first_per_area(met, keys=["area_code", "meting"])
+    met = met[met["year"].notna()]  # a meting without a year cannot be placed on the time axis
+    national = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE) & sel["meting"].isna()
+                   & sel["year"].notna()]
     if len(national):
         met = met[met["area_code"] != NL_CODE]
     wname, gname = area_name(obs, wijkcode), area_name(obs, gemeentecode)
     names = {wijkcode: wname, gemeentecode: gname, NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": met["area_code"].map(names), "jaar": met["year"].astype(int),
                        "waarde": met["value"].astype(float),
-                       "wanneer": [f"{int(m)}-meting ({int(y)})" for m, y in zip(met["meting"], met["year"])]})
+                       "wanneer": [str(int(y)) if yearly else f"{int(m)}-meting ({int(y)})"
+                                   for m, y in zip(met["meting"], met["year"])]})
     if len(national):
         nat = national.drop_duplicates("year").sort_values("year")
         df = pd.concat([df, pd.DataFrame({"gebied": "Nederland", "jaar": nat["year"].astype(int),
                                           "waarde": nat["value"].astype(float),
                                           "wanneer": [f"{int(y)} (CBS, jaarcijfer)" for y in nat["year"]]})])
     if df.empty or not (df["gebied"] == wname).any():
-        raise NoDataError(f"{wname}: geen metingen van '{e['label']}'")
+        return _note_chart(f"Voor {wname} zijn geen cijfers over '{e['label'].lower()}' in de data.", 360, 60,
+                           lab.wrap(f"{e['label']}: {wname}", 420, 13, bold=True))
     df["tekst"] = [fmt(indicator, v) for v in df["waarde"]]
-    domain = [wname, gname, "Nederland"]
+    present = set(df["gebied"])
+    pairs = [(n, c) for n, c in zip([wname, gname, "Nederland"], [WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]) if n in present]
+    domain = [n for n, _ in pairs]
     colour = alt.Color("gebied:N", title=None, sort=domain,
-                       scale=alt.Scale(domain=domain, range=[WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]))
+                       scale=alt.Scale(domain=domain, range=[c for _, c in pairs]))
     tooltip = [alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("wanneer:N", title="Periode"),
                alt.Tooltip("tekst:N", title="Waarde")]
     base = alt.Chart(df).encode(
-        x=alt.X("jaar:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("jaar:Q", title="Jaar", scale=alt.Scale(zero=False, nice=False, padding=12),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
         y=alt.Y("waarde:Q", title=e["label"] + _unit(e), scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=_legend_format(indicator), titleLimit=260)),
         color=colour, tooltip=tooltip)
     lines = base.mark_line(strokeWidth=2).encode(strokeDash=alt.condition(
         "datum.gebied == 'Nederland'", alt.value([4, 3]), alt.value([1, 0])))
     points = base.mark_point(filled=True, size=60)
-    sub = ["lijnen verbinden de metingen; Nederland gestippeld"]
+    sub = [f"lijnen verbinden de {'jaren' if yearly else 'metingen'}; Nederland gestippeld"]
     note = _break_note(indicator, sorted(df["jaar"].unique()))
     if note:
         sub += lab.wrap("Let op: " + note, 420, 11)
     chart = alt.layer(lines, points).properties(width=360, height=200, title=alt.Title(
         lab.wrap(f"{e['label']}: {wname}, {gname} en Nederland", 420, 13, bold=True), subtitle=sub, anchor="start"))
-    src = obs[(obs["indicator"] == indicator) & (obs["area_code"].isin([wijkcode, gemeentecode, NL_CODE]))
-              & (obs["meting"].notna() | (obs["dataset"] == NATIONAL_SERIES))]
+    src = pd.concat([met, national]) if len(national) else met
     return _with_source(chart, source_line(src))
 
 
@@ -770,11 +783,12 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: st
     rng = ([WIJK_COLOUR] if highlight in codes else []) + REGION_PALETTE
     rng = rng[:len(codes)] + ([NL_COLOUR] if domain and domain[-1] == "Nederland" else [])
     base = alt.Chart(df).encode(
-        x=alt.X("jaar:O", title="Jaar", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("jaar:Q", title="Jaar", scale=alt.Scale(zero=False, nice=False, padding=12),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
         y=alt.Y("waarde:Q", title=e["label"] + _unit(e), scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=_legend_format(indicator), titleLimit=260)),
         color=alt.Color("gebied:N", title=None, sort=domain, scale=alt.Scale(domain=domain, range=rng)),
-        tooltip=[alt.Tooltip("gebied:N", title="Gemeente"), alt.Tooltip("jaar:O", title="Jaar"),
+        tooltip=[alt.Tooltip("gebied:N", title="Gemeente"), alt.Tooltip("jaar:Q", title="Jaar", format="d"),
                  alt.Tooltip("tekst:N", title="Waarde")])
     lines = base.mark_line().encode(
         strokeWidth=alt.condition("datum.dik", alt.value(3), alt.value(1.5)),
