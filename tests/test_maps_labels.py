@@ -74,3 +74,11 @@ def test_wrap_never_truncates():
     lines = labels.wrap("Huishoudens tot 120% van het sociaal minimum (%)", 170, 10, bold=True)
     assert " ".join(lines) == "Huishoudens tot 120% van het sociaal minimum (%)"
     assert all(labels.text_width(line, 10) <= 170 for line in lines) and len(lines) == 2
+
+
+@pytest.mark.parametrize("gemeentecode,n", [("GM1711", 11), ("GM1641", 8), ("GM1669", 6)])
+def test_mlo_locators_without_overlap(gemeentecode, n):
+    shapes = maps.wijk_shapes(gemeentecode)
+    assert len(shapes) == n
+    items = text_items(maps.locator(gemeentecode, shapes.wijkcode.iloc[0]))
+    assert len(items) >= n and overlapping(items) == []
