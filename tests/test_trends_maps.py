@@ -7,13 +7,20 @@ import vl_convert as vlc
 from analysis import compare, maps, trends
 from analysis.errors import NoDataError, UnknownIndicatorError
 
+
+def _kpis(kpi_set: str) -> list[str]:
+    from analysis import monitors
+    return next(k.indicators for k in monitors.load("GM0957").kpi_sets if k.id == kpi_set)
+
+
 TOT120 = "households_below_120pct_social_minimum_pct"
 
 def test_missing_reference_is_said_not_invented(obs):
     c = compare.compare(obs, "overweight_group7_pct", meting=1)  # Nederland: '-'
     assert c.reference_missing.all() and c.difference.isna().all()
-    with pytest.raises(NoDataError, match="no national"):
-        maps.choropleth(obs, "overweight_group7_pct", meting=1)
+    # the map compares with the gemeente instead, and says so (tests/test_maps_charts.py)
+    ref = maps.map_frame(obs, "overweight_group7_pct", "GM0957", meting=1).attrs["reference"]
+    assert ref["kind"] == "gemeente" and "geen cijfer van Nederland" in ref["tekst"]
 
 
 def _geoshape_fills(scenegraph):
@@ -34,7 +41,7 @@ def _geoshape_fills(scenegraph):
 
 
 def test_rendered_map_shows_all_ten_wijken(obs, tmp_path):
-    chart = maps.choropleth(obs, TOT120, meting=1)
+    chart = maps.choropleth(obs, TOT120, "GM0957", meting=1)
     fills = _geoshape_fills(vlc.vegalite_to_scenegraph(chart.to_dict()))
     assert len(fills) == 10
     assert fills.count(maps.NO_DATA_COLOUR) == 1  # Maasplassen: geen gegevens
@@ -47,15 +54,27 @@ def test_rendered_map_shows_all_ten_wijken(obs, tmp_path):
 
 
 def test_chart_sizes_stay_small(obs):
-    inds = list(obs.loc[obs.dataset == "bijlage_2b", "indicator"].unique())
-    assert maps.spec_size_kb(maps.choropleth(obs, TOT120, meting=1)) < 300
-    assert maps.spec_size_kb(maps.small_multiples(obs, inds, meting=1)) < 300
-    assert maps.spec_size_kb(maps.explorer(obs, inds)) < 300
+    inds = _kpis("kpis_per_wijk")
+    assert maps.spec_size_kb(maps.choropleth(obs, TOT120, "GM0957", meting=1)) < 300
+    assert maps.spec_size_kb(maps.small_multiples(obs, inds, "GM0957", meting=1)) < 300
+    assert maps.spec_size_kb(maps.explorer(obs, inds, "GM0957")) < 300
 
 
 def test_explorer_is_kernel_free(obs):
-    spec = maps.explorer(obs, ["households_below_120pct_social_minimum_pct", "net_labour_participation_pct"]).to_dict()
-    params = {p["name"]: p for p in spec.get("params", [])} | {p["name"]: p for c in spec["hconcat"] for p in c.get("params", [])}
+    spec = maps.explorer(obs, ["households_below_120pct_social_minimum_pct", "net_labour_participation_pct"],
+                         "GM0957").to_dict()
+    params = {}
+
+    def collect(node):
+        if isinstance(node, dict):
+            params.update({p["name"]: p for p in node.get("params", []) if isinstance(p, dict) and "name" in p})
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(spec)
     assert params["indicator"]["bind"]["input"] == "select" and params["meting"]["bind"]["input"] == "radio"
     assert "wijk_klik" in params
 

@@ -1,8 +1,11 @@
-"""Altair charts: choropleth against the national value, ranked bars, small multiples, explorer.
+"""Altair charts: wijk maps against a reference, ranked bars, small multiples, explorer, trends.
 
 Geometry goes to vega in WGS84 with clockwise rings (see sources.pdok), simplified so that a
 chart stays well under ~300 KB. Numbers follow Dutch notation (decimal comma) both in
-pre-formatted tooltip strings and through the nl-NL d3 format locale.
+pre-formatted tooltip strings and through the nl-NL d3 format locale. Names of gemeenten and
+wijken come from the data; labels are placed without overlap by `analysis.labels`.
+Colours mean one thing in every chart: green = gunstiger, pink = ongunstiger (than the
+reference); areas themselves (this wijk, the gemeente, Nederland) get neutral hues.
 """
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ import json
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 from shapely.geometry import mapping
 
 from analysis import compare as cmp
-from analysis.areas import NL_CODE
+from analysis import labels as lab
+from analysis.areas import NL_CODE, gemeente_of
 from analysis.atomic import write_atomic
 from analysis.catalogue import fmt, indicator as catalogue_entry
 from analysis.errors import NoDataError
@@ -25,8 +30,14 @@ from analysis.sources import pdok
 
 NO_DATA_COLOUR = "#d0d0d0"
 SCHEME = "pinkyellowgreen"  # ColorBrewer PiYG: diverging, colour-blind safe; green = favourable
+NEUTRAL_SCHEME = "purpleorange"  # indicators without a desired direction: no green/pink meaning
+GUNSTIG, ONGUNSTIG, GELIJK = "#4d9221", "#c51b7d", "#bdbdbd"
+WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR = "#08306b", "#969696", "#000000"
+REGION_PALETTE = ["#2171b5", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22", "#e377c2"]
 FORMAT_LOCALE = vlc.get_format_locale("nl-NL")
 KLASSE_NL = {"below": "lager", "about_equal": "ongeveer gelijk", "above": "hoger"}
+NATIONAL_SERIES = "cbs_83841NED"  # yearly national series (v4 StatLine)
+REGION_DATASET = "kwb_gemeenten"  # gemeente attributes per year
 
 
 def klasse_nl(k) -> str:
@@ -41,10 +52,155 @@ def setup() -> None:
 
 
 def period_label(meting: int | None = None, year: int | None = None) -> str:
-    return f"{meting}-meting" if meting is not None else str(year)
+    return f"{int(meting)}-meting" if meting is not None else str(year)
 
 
-def wijk_shapes(gemeentecode: str = "GM0957", year: int = 2024, tolerance: float = 0.0002):
+# --- data helpers --------------------------------------------------------------------------
+
+def area_name(obs: pd.DataFrame, code: str) -> str:
+    """The name the data gives an area ('Nederland' for NL00); the code itself as last resort."""
+    if code == NL_CODE:
+        return "Nederland"
+    names = obs.loc[obs["area_code"] == code, "area_name"].dropna()
+    if len(names):
+        return str(names.iloc[0])
+    try:  # the lead's gemeente register, when present
+        from analysis import gemeenten
+        return gemeenten.name(code)
+    except Exception:
+        return code
+
+
+def _unit(e: dict) -> str:
+    """' (%)' after a label, unless the label already names its unit ('… (per 100 geboortes)')."""
+    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and e["unit"] not in e["label"] else ""
+
+
+def _ok(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    return obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")]
+
+
+def metingen_of(obs: pd.DataFrame, indicators, level: str | None = "wijk") -> list[int]:
+    """The metingen with at least one value of `level` (None: any area) for any of `indicators`."""
+    sel = obs[obs["indicator"].isin(list(indicators)) & (obs["status"] == "ok")]
+    if level:
+        sel = sel[sel["area_level"] == level]
+    return sorted(int(m) for m in sel["meting"].dropna().unique())
+
+
+def default_period(obs: pd.DataFrame, indicator: str, meting=None, year=None,
+                   level: str | None = "wijk") -> tuple[int | None, int | None]:
+    """(meting, year) as given, else the latest meting with a `level` value, else the latest year."""
+    if meting is not None or year is not None:
+        return meting, year
+    catalogue_entry(indicator)
+    sel = _ok(obs, indicator)
+    sel = sel[sel["area_level"] == level] if level else sel
+    if sel["meting"].notna().any():
+        return int(sel["meting"].max()), None
+    years = sel.loc[sel["meting"].isna(), "year"].dropna()
+    if len(years):
+        return None, int(years.max())
+    raise NoDataError(f"{catalogue_entry(indicator)['label']}: geen cijfers in de gegevens")
+
+
+def _period_rows(obs, indicator, meting, year):
+    sel = obs[obs["indicator"] == indicator]
+    return sel[sel["meting"] == meting] if meting is not None else sel[(sel["year"] == year) & sel["meting"].isna()]
+
+
+def reference_for(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
+                  reference: str = NL_CODE) -> dict:
+    """The value to compare with: the reference's own for this period, else its latest, else the gemeente's.
+
+    Returns value, name, `kind` ('zelfde', 'laatste', 'gemeente') and `tekst`: a Dutch legend line.
+    """
+    e = catalogue_entry(indicator)
+    ref_name = area_name(obs, reference)
+    period = period_label(meting, year)
+    rows = _period_rows(obs, indicator, meting, year)
+    same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
+    if len(same):
+        v = float(cmp.first_per_area(same)["value"].iloc[0])
+        return {"value": v, "name": ref_name, "kind": "zelfde", "short": ref_name,
+                "tekst": f"midden = {ref_name} ({fmt(indicator, v)})"}
+    alls = _ok(obs, indicator)
+    alls = alls[alls["area_code"] == reference].sort_values(["year", "meting"], na_position="first")
+    if len(alls):
+        r = alls.iloc[-1]
+        year_txt = str(int(r["year"])) if pd.notna(r["year"]) else "jaar onbekend"
+        when = f"{int(r['meting'])}-meting ({year_txt})" if pd.notna(r["meting"]) else year_txt
+        v = float(r["value"])
+        return {"value": v, "name": ref_name, "kind": "laatste", "short": f"{ref_name} {when}",
+                "tekst": f"midden = {ref_name}, {when} ({fmt(indicator, v)}); geen cijfer voor de {period}"
+                if meting is not None else f"midden = {ref_name}, {when} ({fmt(indicator, v)}); geen cijfer voor {period}"}
+    gem = rows[(rows["area_code"] == gemeentecode) & (rows["status"] == "ok")]
+    if reference != gemeentecode and len(gem):
+        v = float(cmp.first_per_area(gem)["value"].iloc[0])
+        g = area_name(obs, gemeentecode)
+        return {"value": v, "name": g, "kind": "gemeente", "short": g,
+                "tekst": f"midden = {g} ({fmt(indicator, v)}); geen cijfer van {ref_name}"}
+    raise NoDataError(f"{e['label']}, {period}: geen cijfer van {ref_name} of {area_name(obs, gemeentecode)} "
+                      "om mee te vergelijken")
+
+
+def comparison(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
+               reference: str = NL_CODE) -> tuple[pd.DataFrame, dict]:
+    """The gemeente's wijken against the reference (compare.compare), with the fallback reference.
+
+    Fails with a Dutch NoDataError when the period has no wijk value at all.
+    """
+    e = catalogue_entry(indicator)
+    meting, year = default_period(obs, indicator, meting, year)
+    period = period_label(meting, year)
+    prefix = "WK" + gemeentecode[2:6]
+    rows = _period_rows(obs, indicator, meting, year)
+    wijken = rows[rows["area_code"].astype(str).str.startswith(prefix)]
+    if rows.empty or wijken.empty:
+        raise NoDataError(f"{e['label']}: geen wijkcijfers voor de {period}" if meting is not None
+                          else f"{e['label']}: geen wijkcijfers voor {period}")
+    if wijken["value"].isna().all():
+        raise NoDataError(f"{e['label']}, {period}: geen enkele wijk heeft een cijfer")
+    ref = reference_for(obs, indicator, gemeentecode, meting, year, reference)
+    sub = obs[(obs["indicator"] == indicator) & ((obs["area_level"] != "wijk")
+                                                  | obs["area_code"].astype(str).str.startswith(prefix))]
+    c = cmp.compare(sub, indicator, meting, year, reference=reference)
+    if ref["kind"] != "zelfde":
+        c["reference_value"] = ref["value"]
+        for col, values in cmp.classify(c["value"], ref["value"], cmp.direction_sign(indicator)).items():
+            c[col] = values
+        c["reference_missing"] = False
+    return c, {**ref, "meting": meting, "year": year, "period": period}
+
+
+def source_line(rows: pd.DataFrame, extra: str | None = None) -> str:
+    """'Bron: …' naming each source of `rows` once (report names without their row numbers)."""
+    out = []
+    for ds, src in rows[["dataset", "source"]].drop_duplicates().itertuples(index=False):
+        ds = str(ds)
+        if ds.startswith("kwb_") and ds[4:].isdigit():
+            s = f"CBS Kerncijfers wijken en buurten {ds[4:]}"
+        elif ds == REGION_DATASET:
+            s = "CBS/PDOK wijk- en buurtkaart, gemeenten"
+        elif ds.startswith("cbs_"):
+            s = f"CBS StatLine {ds[4:]}"
+        else:
+            s = str(src).split(", Bijlage")[0].split(", rij")[0].split(" (")[0] if pd.notna(src) else ds
+        if s not in out:
+            out.append(s)
+    if extra:
+        out.append(extra)
+    return "Bron: " + "; ".join(out) if out else "Bron: CBS; PDOK"
+
+
+def _with_source(chart, text: str):
+    chart.description = text
+    return chart
+
+
+# --- geometry ------------------------------------------------------------------------------
+
+def wijk_shapes(gemeentecode: str, year: int = 2024, tolerance: float = 0.0002):
     """Simplified wijk polygons; read once per process (a kept kernel draws many maps)."""
     return _wijk_shapes(gemeentecode, year, tolerance).copy()
 
@@ -52,27 +208,6 @@ def wijk_shapes(gemeentecode: str = "GM0957", year: int = 2024, tolerance: float
 @functools.lru_cache(maxsize=16)
 def _wijk_shapes(gemeentecode: str, year: int, tolerance: float):
     return pdok.simplify_for_web(pdok.load_boundaries("wijk", year, gemeentecode), tolerance)
-
-
-def map_frame(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
-              gemeentecode: str = "GM0957", boundary_year: int = 2024, shapes=None):
-    """Wijk polygons joined with the comparison against Nederland, with Dutch tooltip texts."""
-    c = cmp.compare(obs, indicator, meting, year)
-    if c["reference_missing"].all():
-        raise NoDataError(f"{indicator} ({period_label(meting, year)}): no national (NL00) value to compare with")
-    shapes = wijk_shapes(gemeentecode, boundary_year) if shapes is None else shapes
-    g = shapes.merge(c, left_on="wijkcode", right_on="area_code", how="left")
-    g["value"] = g["value"].astype(float)
-    g["waarde"] = [fmt(indicator, v) for v in g["value"]]
-    g["landelijk"] = fmt(indicator, c["reference_value"].iloc[0])
-    e = catalogue_entry(indicator)
-    pp = "procentpunt" if e["unit"] == "%" else e["unit"]
-    g["verschil"] = [format_nl(d, e["decimals"], pp) if pd.notna(d) else "-" for d in g["difference"]]
-    g["verschil"] = [("+" + s if pd.notna(d) and d > 0 else s) for s, d in zip(g["verschil"], g["difference"])]
-    g["toelichting"] = [cmp.STATUS_LABELS.get(s, "geen waarneming") if pd.isna(v) else klasse_nl(k) + " dan landelijk"
-                        for v, s, k in zip(g["value"], g["status"].fillna("no_data"), g["klasse"])]
-    g["has_value"] = g["value"].notna()
-    return g
 
 
 def _geo_values(g, fields: list[str]) -> alt.Data:
@@ -89,204 +224,681 @@ def _jsonable(v):
     return None if v is pd.NA else v
 
 
-def _labels(g) -> alt.Chart:
-    pts = g.geometry.representative_point()
-    df = pd.DataFrame({"lon": pts.x.round(5), "lat": pts.y.round(5), "naam": g["wijknaam"]})
-    return alt.Chart(df).mark_text(fontSize=10, fontWeight="bold", color="#222", stroke="white",
-                                   strokeWidth=0.0).encode(longitude="lon:Q", latitude="lat:Q", text="naam:N")
+def label_layers(shapes, width: int, height: int, code_col: str = "wijkcode", name_col: str = "wijknaam",
+                 font_size: float = 10, highlight: str | None = None) -> tuple[list, list[str], pd.DataFrame]:
+    """Text layers (white halo below, text above) of labels placed without overlap, and the key lines."""
+    placed = lab.place(shapes, width, height, code_col, name_col, font_size=font_size, first=highlight,
+                       avoid=[highlight] if highlight else [])
+    df = placed[placed["soort"] != "geen"][[code_col, name_col, "tekst", "soort", "lon", "lat", "font_size"]].copy()
+    df["gekozen"] = df[code_col] == highlight
+    enc = dict(longitude="lon:Q", latitude="lat:Q", text="tekst:N", size=alt.Size("font_size:Q", scale=None),
+               tooltip=alt.Tooltip(f"{name_col}:N", title="Naam"))
+    halo = alt.Chart(df).mark_text(fontWeight="bold", stroke="white", strokeWidth=3, strokeJoin="round",
+                                   align="center", baseline="middle").encode(
+        **enc, stroke=alt.condition("datum.gekozen", alt.value(WIJK_COLOUR), alt.value("white")))
+    text = alt.Chart(df).mark_text(fontWeight="bold", align="center", baseline="middle").encode(
+        **enc, color=alt.condition("datum.gekozen", alt.value("white"), alt.value("#222")))
+    return [halo, text], lab.key_lines(placed, name_col), placed
 
 
-def choropleth(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
-               gemeentecode: str = "GM0957", boundary_year: int = 2024, width: int = 440, height: int = 400,
-               labels: bool = True, title: str | None = None, shapes=None, legend: bool = True) -> alt.LayerChart:
-    """Wijk map of one indicator, coloured by its value on a scale centred on Nederland's value."""
+def _key_chart(lines: list[str], width: int, font_size: float = 10) -> alt.Chart | None:
+    """The key of numbered labels as columns of text below the map (no overlap: fixed cells)."""
+    if not lines:
+        return None
+    col_w = max(lab.text_width(t, font_size, bold=False) for t in lines) + 14
+    ncol = max(1, int(width // col_w))
+    nrow = -(-len(lines) // ncol)
+    step = lab.LINE_HEIGHT * font_size + 2
+    df = pd.DataFrame({"tekst": lines, "x": [(i // nrow) * col_w for i in range(len(lines))],
+                       "y": [(i % nrow) * step + step / 2 for i in range(len(lines))]})
+    return alt.Chart(df).mark_text(align="left", baseline="middle", fontSize=font_size, color="#222").encode(
+        x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text="tekst:N",
+    ).properties(width=width, height=int(nrow * step), view=alt.ViewBackground(stroke=None),
+                 title=alt.Title("Wijken met een nummer", fontSize=10, anchor="start", fontWeight="normal"))
+
+
+def _with_key(layer, key: alt.Chart | None):
+    return layer if key is None else alt.vconcat(layer, key, spacing=4)
+
+
+# --- the map -------------------------------------------------------------------------------
+
+def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
+              boundary_year: int = 2024, shapes=None, reference: str = NL_CODE):
+    """Wijk polygons joined with the comparison against the reference, with Dutch tooltip texts."""
+    c, ref = comparison(obs, indicator, gemeentecode, meting, year, reference)
+    shapes = wijk_shapes(gemeentecode, boundary_year) if shapes is None else shapes
+    g = shapes.merge(c, left_on="wijkcode", right_on="area_code", how="left")
+    g["value"] = g["value"].astype(float)
+    g["waarde"] = [fmt(indicator, v) for v in g["value"]]
+    g["landelijk"] = fmt(indicator, ref["value"])
     e = catalogue_entry(indicator)
-    g = map_frame(obs, indicator, meting, year, gemeentecode, boundary_year, shapes)
-    ref = float(g["reference_value"].dropna().iloc[0])
+    pp = "procentpunt" if e["unit"] == "%" else e["unit"]
+    g["verschil"] = [("+" if d > 0 else "") + format_nl(d, e["decimals"], pp) if pd.notna(d) else "-"
+                     for d in g["difference"]]
+    g["toelichting"] = [cmp.STATUS_LABELS.get(s, "geen waarneming") if pd.isna(v)
+                        else f"{cmp.CLASS_LABELS.get(k, 'niet te vergelijken met')} {ref['short']}"
+                        for v, s, k in zip(g["value"], g["status"].fillna("no_data"), g["klasse"])]
+    g["has_value"] = g["value"].notna()
+    g.attrs["reference"] = ref
+    return g
+
+
+def _colour_scale(indicator: str, mid: float, values) -> alt.Scale:
+    """Diverging scale centred on `mid` over the values' own range (each end in full colour)."""
+    sign = cmp.direction_sign(indicator)
+    lo, hi = _value_range(mid, values)
+    return alt.Scale(scheme=SCHEME if sign else NEUTRAL_SCHEME, domain=[lo, hi], domainMid=mid, reverse=sign < 0)
+
+
+def _value_range(mid: float, values) -> tuple[float, float]:
+    v = [float(x) for x in values if pd.notna(x)] + [float(mid)]
+    lo, hi = min(v), max(v)
+    if hi - lo < 1e-9:
+        pad = max(abs(mid) * 0.05, 1e-6)
+        lo, hi = lo - pad, hi + pad
+    return lo, hi
+
+
+def _legend_format(indicator: str) -> str:
+    return f",.{int(catalogue_entry(indicator)['decimals'])}f"
+
+
+def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int | None = None,
+               year: int | None = None, *, reference: str = NL_CODE, boundary_year: int = 2024,
+               width: int = 440, height: int = 400, labels: bool = True, title=None, shapes=None,
+               legend: bool = True, compact: bool = False):
+    """Wijk map of one indicator coloured by its value on a scale centred on the reference's value.
+
+    Defaults: the latest meting (else latest year); reference Nederland, or its latest value, or
+    the gemeente's (the legend says which). Wijk names are placed without overlap; small wijken
+    get a number and a key below the map. `compact`: small-multiple form (legend below).
+    """
+    e = catalogue_entry(indicator)
+    g = map_frame(obs, indicator, gemeentecode, meting, year, boundary_year, shapes, reference)
+    ref = g.attrs["reference"]
     fields = ["wijkcode", "wijknaam", "value", "waarde", "landelijk", "verschil", "toelichting", "has_value"]
     data = _geo_values(g, fields)
     tooltip = [alt.Tooltip("properties.wijknaam:N", title="Wijk"), alt.Tooltip("properties.waarde:N", title="Waarde"),
-               alt.Tooltip("properties.landelijk:N", title="Nederland"),
+               alt.Tooltip("properties.landelijk:N", title=ref["short"]),
                alt.Tooltip("properties.verschil:N", title="Verschil"),
                alt.Tooltip("properties.toelichting:N", title="Toelichting")]
-    unit = f" ({e['unit']})" if e["unit"] and e["unit"] not in ("%",) else ""
     base = alt.Chart(data).project(type="mercator")
     missing = base.mark_geoshape(stroke="white", strokeWidth=1, strokeDash=[3, 2]).encode(
         color=alt.Color("nodata:N", scale=alt.Scale(domain=["geen gegevens"], range=[NO_DATA_COLOUR]),
-                        legend=alt.Legend(title=None, orient="bottom") if legend else None),
+                        legend=alt.Legend(title=None, orient="bottom") if legend and not compact else None),
         tooltip=tooltip,
     ).transform_filter("!datum.properties.has_value").transform_calculate(nodata="'geen gegevens'")
-    # Favourable deviations green: reverse PiYG when lower is better.
-    scale = alt.Scale(scheme=SCHEME, domainMid=ref, reverse=e["direction"] == "lower")
+    if compact:
+        title_lines = lab.wrap(ref["tekst"], width - 10, 9)
+        leg = alt.Legend(title=title_lines, orient="bottom", direction="horizontal", gradientLength=width - 40,
+                         format=_legend_format(indicator), titleFontSize=9, titleFontWeight="normal",
+                         labelFontSize=9, titleLimit=width, labelOverlap="greedy", tickCount=3)
+    else:
+        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + lab.wrap(ref["tekst"], 220, 11),
+                         orient="right", format=_legend_format(indicator), titleLimit=260, titleFontSize=11)
     coloured = base.mark_geoshape(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("properties.value:Q", scale=scale,
-                        legend=alt.Legend(title=[e["label"] + unit, f"midden = Nederland ({fmt(indicator, ref)})"],
-                                          orient="right", format=",.1f", titleLimit=260, titleFontSize=11)
-                        if legend else None),
+        color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, ref["value"], g["value"]),
+                        legend=leg if legend else None),
         tooltip=tooltip,
     ).transform_filter("datum.properties.has_value")
-    layers = [missing, coloured] + ([_labels(g)] if labels else [])
-    title = title or [e["label"] + unit, f"{period_label(meting, year)}; groen = gunstiger, roze = ongunstiger dan Nederland"]
-    return alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=width, height=height, title=alt.Title(title[0] if isinstance(title, list) else title,
-                                                    subtitle=title[1:] if isinstance(title, list) else None))
+    layers, key, unnamed = [missing, coloured], None, False
+    if labels:
+        text_layers, key_lines, placed = label_layers(g, width, height)
+        layers += text_layers
+        key = _key_chart(key_lines, width)
+        unnamed = bool((placed["soort"] == "geen").any())
+    sign = cmp.direction_sign(indicator)
+    meaning = (f"groen = gunstiger, roze = ongunstiger dan {ref['short']}" if sign
+               else f"kleur: lager of hoger dan {ref['short']} (geen gewenste richting)")
+    if title is None:
+        title = [e["label"] + _unit(e), f"{ref['period']}; {meaning}"]
+        if unnamed:
+            title.append("niet elke wijk heeft plaats voor een naam: wijs een wijk aan voor naam en cijfer")
+    title = title if isinstance(title, list) else [title]
+    tw = width + (0 if compact else 180)
+    head = lab.wrap(title[0], tw, 13 if not compact else 10, bold=True)
+    sub = [line for t in title[1:] for line in lab.wrap(t, tw, 11 if not compact else 9)]
+    layer = alt.layer(*layers).resolve_scale(color="independent").properties(
+        width=width, height=height, title=alt.Title(head, **({"subtitle": sub} if sub else {}), anchor="start",
+                                                    fontSize=13 if not compact else 10,
+                                                    subtitleFontSize=11 if not compact else 9))
+    rows = _period_rows(obs, indicator, ref["meting"], ref["year"])
+    return _with_source(_with_key(layer, key), source_line(rows, f"wijkgrenzen CBS/PDOK {boundary_year}"))
 
 
-def ranked_bars(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
-                width: int = 360, reference_gemeente: str | None = "GM0957") -> alt.LayerChart:
-    """Wijken sorted by value, a rule at Nederland's value (and the gemeente's), missing ones listed."""
+def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int | None = None,
+                year: int | None = None, *, reference: str = NL_CODE, width: int = 360) -> alt.LayerChart:
+    """Wijken in value order, most favourable first and missing last; rules at the reference and gemeente."""
     e = catalogue_entry(indicator)
-    c = cmp.compare(obs, indicator, meting, year)
+    c, ref = comparison(obs, indicator, gemeentecode, meting, year, reference)
+    sign = cmp.direction_sign(indicator)
+    key = c["value"] * (-1 if sign < 0 else 1)  # no direction: highest first
+    c = c.assign(_k=key).sort_values(["_k", "area_name"], ascending=[False, True], na_position="last")
     c["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in c["value"]]
-    c["klasse_nl"] = [klasse_nl(k) for k in c["klasse"]]
+    c["vergelijking"] = [f"{cmp.CLASS_LABELS.get(k, 'niet te vergelijken met')} {ref['short']}"
+                         if isinstance(k, str) else "geen gegevens" for k in c["klasse"]]
     c["oordeel"] = ["gunstiger" if b is True else "ongunstiger" if b is False else
-                    ("ongeveer gelijk" if k == "about_equal" else "geen gegevens") for b, k in zip(c["better"], c["klasse"])]
+                    ("ongeveer gelijk" if k == "about_equal" else ("geen gegevens" if pd.isna(v) else "geen richting"))
+                    for b, k, v in zip(c["better"], c["klasse"], c["value"])]
     c["plot_value"] = c["value"].fillna(0.0)  # bars for missing values have zero length and a label
-    df = c[["area_name", "value", "plot_value", "waarde", "klasse_nl", "oordeel"]]
-    colours = alt.Scale(domain=["gunstiger", "ongeveer gelijk", "ongunstiger", "geen gegevens"],
-                        range=["#4d9221", "#bdbdbd", "#c51b7d", "#ffffff"])
+    order = list(c["area_name"])
+    df = c[["area_name", "value", "plot_value", "waarde", "vergelijking", "oordeel"]]
+    cats = dict(zip(["gunstiger", "ongeveer gelijk", "ongunstiger", "geen richting", "geen gegevens"],
+                    [GUNSTIG, GELIJK, ONGUNSTIG, "#6baed6", "#ffffff"]))
+    used = [k for k in cats if k in set(c["oordeel"])]
+    colours = alt.Scale(domain=used, range=[cats[k] for k in used])
     bars = alt.Chart(df).mark_bar(stroke="#888", strokeWidth=0.5).encode(
-        y=alt.Y("area_name:N", sort="-x", title=None),
-        x=alt.X("plot_value:Q", title=e["label"] + (f" ({e['unit']})" if e["unit"] else ""), axis=alt.Axis(format=",.1f")),
-        color=alt.Color("oordeel:N", scale=colours, title="t.o.v. Nederland"),
+        y=alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("plot_value:Q", title=e["label"] + _unit(e), axis=alt.Axis(format=_legend_format(indicator),
+                                                                         titleLimit=width)),
+        color=alt.Color("oordeel:N", scale=colours, title=f"t.o.v. {ref['short']}"),
         tooltip=[alt.Tooltip("area_name:N", title="Wijk"), alt.Tooltip("waarde:N", title="Waarde"),
-                 alt.Tooltip("klasse_nl:N", title="t.o.v. Nederland")],
+                 alt.Tooltip("vergelijking:N", title="Vergelijking")],
     )
     text = bars.mark_text(align="left", dx=3, fontSize=10, color="#333").encode(text="waarde:N", color=alt.value("#333"))
-    refs = [{"naam": "Nederland", "waarde": float(c["reference_value"].iloc[0])}]
-    if reference_gemeente:
-        gm = cmp.select(obs, indicator, meting, year)
-        gm = gm[gm["area_code"] == reference_gemeente]["value"].dropna()
+    refs = [{"naam": ref["short"], "waarde": ref["value"]}]
+    gname = area_name(obs, gemeentecode)
+    if ref["kind"] != "gemeente" and gemeentecode != reference:
+        gm = _period_rows(obs, indicator, ref["meting"], ref["year"])
+        gm = gm[(gm["area_code"] == gemeentecode) & (gm["status"] == "ok")]["value"]
         if len(gm):
-            refs.append({"naam": "Roermond" if reference_gemeente == "GM0957" else reference_gemeente, "waarde": float(gm.iloc[0])})
-    refs = pd.DataFrame(refs).dropna()
+            refs.append({"naam": gname, "waarde": float(gm.iloc[0])})
+    refs = pd.DataFrame(refs)
     refs["tekst"] = [f"{n} {fmt(indicator, v)}" for n, v in zip(refs["naam"], refs["waarde"])]
     rule = alt.Chart(refs).mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
-        x="waarde:Q", color=alt.Color("naam:N", scale=alt.Scale(domain=["Nederland", "Roermond"], range=["#000", "#2166ac"]),
-                                      title="Referentie"),
-        tooltip=[alt.Tooltip("tekst:N", title="Referentie")])
-    return alt.layer(bars, text, rule).resolve_scale(color="independent").properties(
-        width=width, title=alt.Title(f"Wijken gerangschikt, {period_label(meting, year)}",
-                                     subtitle="stippellijn: Nederland (zwart) en Roermond (blauw)"))
+        x="waarde:Q", color=alt.Color("naam:N", scale=alt.Scale(domain=list(refs["naam"]),
+                                                                range=[NL_COLOUR, "#2166ac"][:len(refs)]),
+                                      title="Stippellijn"),
+        tooltip=[alt.Tooltip("tekst:N", title="Vergelijking")])
+    first = "gunstigste bovenaan" if sign else "hoogste bovenaan"
+    lines = " en ".join(f"{n} ({'zwart' if i == 0 else 'blauw'})" for i, n in enumerate(refs["naam"]))
+    chart = alt.layer(bars, text, rule).resolve_scale(color="independent").properties(
+        width=width, title=alt.Title(f"Wijken gerangschikt, {ref['period']}", anchor="start",
+                                     subtitle=lab.wrap(f"{first}; stippellijn: {lines}", width + 120, 11)))
+    return _with_source(chart, source_line(_period_rows(obs, indicator, ref["meting"], ref["year"])))
 
 
-def small_multiples(obs: pd.DataFrame, indicators: list[str], meting: int, gemeentecode: str = "GM0957",
-                    columns: int = 4) -> alt.ConcatChart:
-    """One small map per indicator (each with its own scale around Nederland's value)."""
+def _note_chart(text: str, width: int, height: int, title_lines: list[str], font_size: float = 10) -> alt.Chart:
+    lines = lab.wrap(text, width - 10, font_size, bold=False)
+    return alt.Chart(pd.DataFrame({"t": ["\n".join(lines)]})).mark_text(
+        fontSize=font_size, color="#555", lineBreak="\n", align="center", baseline="middle").encode(
+        text="t:N").properties(width=width, height=height, view=alt.ViewBackground(stroke="#ddd"),
+                               title=alt.Title(title_lines, fontSize=10, anchor="start"))
+
+
+def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting: int | None = None,
+                    *, reference: str = NL_CODE, columns: int = 4, width: int = 170,
+                    height: int = 150) -> alt.ConcatChart:
+    """One small map per indicator, each with its own legend (each has its own scale and unit)."""
+    meting = meting if meting is not None else max(metingen_of(obs, indicators) or [None]) if indicators else None
     shapes = wijk_shapes(gemeentecode, tolerance=0.0008)
     charts = []
     for ind in indicators:
+        e = catalogue_entry(ind)
+        head = lab.wrap(e["label"] + _unit(e), width, 10, bold=True)
         try:
-            ch = choropleth(obs, ind, meting=meting, shapes=shapes, width=170, height=160, labels=False,
-                            title=[catalogue_entry(ind)["label"]], legend=False)
+            ch = choropleth(obs, ind, gemeentecode, meting=meting, year=None if meting is not None else None,
+                            reference=reference, shapes=shapes, width=width, height=height, labels=False,
+                            title=[e["label"] + _unit(e)], compact=True)
         except NoDataError as exc:
-            note = pd.DataFrame({"t": [str(exc).split(": ", 1)[-1][:60]]})
-            ch = alt.Chart(note).mark_text(fontSize=10, color="#666").encode(text="t:N").properties(
-                width=170, height=160, title=catalogue_entry(ind)["label"])
-        charts.append(ch.properties(title=alt.Title(catalogue_entry(ind)["label"], fontSize=10, limit=190)))
-    return alt.concat(*charts, columns=columns).properties(
-        title=alt.Title(f"Alle KPI's per wijk, {meting}-meting",
-                        subtitle="groen = gunstiger, roze = ongunstiger dan Nederland; grijs = geen gegevens"))
+            ch = _note_chart(str(exc).split(": ", 1)[-1], width, height, head)
+        charts.append(ch)
+    period = period_label(meting) if meting is not None else "laatste jaar"
+    ref_name = area_name(obs, reference)
+    chart = alt.concat(*charts, columns=columns, spacing=18).properties(
+        title=alt.Title(f"Alle KPI's per wijk, {period}", anchor="start",
+                        subtitle=[f"groen = gunstiger, roze = ongunstiger dan {ref_name}; grijs = geen gegevens",
+                                  "elke kaart heeft een eigen schaal (zie de legenda eronder)"]))
+    rows = obs[obs["indicator"].isin(indicators) & (obs["meting"] == meting)] if meting is not None else obs.iloc[:0]
+    return _with_source(chart, source_line(rows, "wijkgrenzen CBS/PDOK 2024"))
 
 
-def explorer(obs: pd.DataFrame, indicators: list[str], metingen=(0, 1), gemeentecode: str = "GM0957") -> alt.HConcatChart:
+def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, metingen=None, *,
+             reference: str = NL_CODE, width: int = 380, height: int = 360) -> alt.VConcatChart:
     """Interactive: pick indicator and meting; click a wijk to highlight it in the ranked bars.
 
     Pure vega-lite parameters, so it works in JupyterLab and in exported HTML without a kernel.
-    Colour is the deviation from Nederland relative to Nederland's value, signed so that
-    positive is favourable, which puts every indicator on one scale.
+    The map colours the value itself on a diverging scale centred on the reference (Nederland, or
+    its latest value, or the gemeente's), set per indicator and meting; a line under the map says
+    which wijken have no value, or that the indicator has none for that meting.
     """
-    rows = []
-    for ind in indicators:
-        sign = cmp.direction_sign(ind)  # no desired direction: no "favourable", so no colour
-        for m in metingen:
-            try:
-                c = cmp.compare(obs, ind, meting=m)
-            except NoDataError:
-                continue
-            for r in c.itertuples():
-                gunst = (sign * r.difference / r.reference_value * 100
-                         if sign and pd.notna(r.difference) and r.reference_value else None)
-                rows.append({"indicator": ind, "meting": m, "wijkcode": r.area_code, "wijk": r.area_name,
-                             "value": None if pd.isna(r.value) else float(r.value), "waarde": fmt(ind, r.value),
-                             "landelijk": fmt(ind, r.reference_value), "gunst": None if gunst is None or pd.isna(gunst) else round(gunst, 1)})
-    long = pd.DataFrame(rows)
+    metingen = list(metingen) if metingen is not None else metingen_of(obs, indicators)
+    if not metingen:
+        raise NoDataError("verkenner: geen van de indicatoren heeft metingen")
     shapes = wijk_shapes(gemeentecode)
+    wijken = list(zip(shapes["wijkcode"], shapes["wijknaam"]))
+    rows, notes, ranges = [], [], {}
+    for ind in indicators:
+        e = catalogue_entry(ind)
+        sign = cmp.direction_sign(ind)
+        for m in metingen:
+            key = f"{ind}|{m}"
+            try:
+                c, ref = comparison(obs, ind, gemeentecode, meting=m, reference=reference)
+            except NoDataError:
+                notes.append({"key": key, "tekst": f"{e['label']}: geen gegevens voor de {m}-meting."})
+                ranges[key] = [0, 1, sign, 0.5]
+                for code, naam in wijken:
+                    rows.append({"key": key, "wijkcode": code, "wijk": naam, "value": None, "waarde": "geen gegevens",
+                                 "referentie": "-", "rang": 999})
+                continue
+            c = c.set_index("area_code")
+            vals = c["value"].reindex([w for w, _ in wijken])
+            lo, hi = _value_range(ref["value"], vals)
+            ranges[key] = [lo, hi, sign, ref["value"]]
+            rank_key = vals * (-1 if sign < 0 else 1)
+            ranks = rank_key.rank(ascending=False, method="first")
+            missing = [naam for code, naam in wijken if pd.isna(vals.get(code))]
+            notes.append({"key": key, "tekst": (f"Geen gegevens voor: {', '.join(missing)}." if missing else "")
+                          + f" Midden van de kleurschaal: {ref['tekst'].removeprefix('midden = ')}."})
+            for code, naam in wijken:
+                v = vals.get(code)
+                rows.append({"key": key, "wijkcode": code, "wijk": naam, "value": None if pd.isna(v) else float(v),
+                             "waarde": fmt(ind, v) if pd.notna(v) else "geen gegevens",
+                             "referentie": f"{ref['short']}: {fmt(ind, ref['value'])}",
+                             "rang": 999 if pd.isna(v) else int(ranks.get(code))})
+    long = pd.DataFrame(rows)
     geo = alt.Data(values=[{"wijkcode": c, "type": "Feature", "geometry": mapping(g)}
                            for c, g in zip(shapes["wijkcode"], shapes.geometry)])
-    present = [i for i in indicators if i in set(long["indicator"])]
+    present = list(indicators)
     pick_ind = alt.param(name="indicator", value=present[0], bind=alt.binding_select(
         options=present, labels=[catalogue_entry(i)["label"] for i in present], name="Indicator "))
     pick_met = alt.param(name="meting", value=max(metingen), bind=alt.binding_radio(
         options=list(metingen), labels=[f"{m}-meting" for m in metingen], name="Meting "))
+    bereik = alt.param(name="bereik", value=ranges)
     click = alt.selection_point(name="wijk_klik", fields=["wijkcode"], on="click", clear="dblclick")
-    base = alt.Chart(long).transform_filter("datum.indicator == indicator && datum.meting == meting")
+    sel = "datum.key == indicator + '|' + meting"
+    base = alt.Chart(long).transform_filter(sel)
     tooltip = [alt.Tooltip("wijk:N", title="Wijk"), alt.Tooltip("waarde:N", title="Waarde"),
-               alt.Tooltip("landelijk:N", title="Nederland"),
-               alt.Tooltip("gunst:Q", title="Gunstiger dan NL (%)", format=",.1f")]
-    gunst_scale = alt.Scale(scheme=SCHEME, domainMid=0, domain=[-100, 100], clamp=True)
-    colour = alt.condition("isValid(datum.gunst)", alt.Color(
-        "gunst:Q", scale=gunst_scale,
-        title=["Afwijking t.o.v. Nederland", "(% van landelijke waarde, + = gunstiger)"]), alt.value(NO_DATA_COLOUR))
-    mapc = base.transform_lookup(lookup="wijkcode", from_=alt.LookupData(geo, "wijkcode", ["type", "geometry"])).mark_geoshape(
-        stroke="white").encode(color=colour, strokeWidth=alt.condition(click, alt.value(3), alt.value(0.8)),
-                              tooltip=tooltip).project(type="mercator").add_params(pick_ind, pick_met, click).properties(
-        width=380, height=360, title=alt.Title("Verkenner: kies indicator en meting", subtitle="klik op een wijk; dubbelklik wist"))
+               alt.Tooltip("referentie:N", title="Vergelijking")]
+    k = "bereik[indicator + '|' + meting]"
+    scale = alt.Scale(domain={"expr": f"[{k}[0], {k}[1]]"}, domainMid={"expr": f"{k}[3]"}, scheme={"expr": f"{k}[2] == 0 ? '{NEUTRAL_SCHEME}' : '{SCHEME}'"},
+                      reverse={"expr": f"{k}[2] < 0"})
+    colour = alt.Color("value:Q", scale=scale, legend=alt.Legend(
+        title=["Waarde", "midden = vergelijking,", "groen = gunstiger"], format=",.4~f", orient="right"))
+    looked_up = base.transform_lookup(lookup="wijkcode", from_=alt.LookupData(geo, "wijkcode", ["type", "geometry"]))
+    edge = dict(strokeWidth=alt.condition(click, alt.value(3), alt.value(0.8), empty=False),
+                stroke=alt.condition(click, alt.value("#000"), alt.value("white"), empty=False), tooltip=tooltip)
+    missing_layer = looked_up.transform_filter("!isValid(datum.value)").mark_geoshape(
+        fill=NO_DATA_COLOUR, strokeDash=[3, 2]).encode(**edge)
+    shape_layer = looked_up.transform_filter("isValid(datum.value)").mark_geoshape().encode(
+        color=colour, **edge).add_params(pick_ind, pick_met, bereik, click)
+    text_layers, key_lines, _ = label_layers(shapes, width, height)
+    mapc = alt.layer(shape_layer, missing_layer, *text_layers).project(type="mercator").properties(
+        width=width, height=height, title=alt.Title("Verkenner: kies indicator en meting", anchor="start",
+                                                    subtitle="klik op een wijk; dubbelklik wist"))
+    note = alt.Chart(pd.DataFrame(notes)).transform_filter(sel).mark_text(align="left", baseline="top", fontSize=11, color="#333",
+                                                   limit=width + 320, lineBreak="|").encode(
+        x=alt.value(0), y=alt.value(0), text="tekst:N").properties(width=width + 320, height=16,
+                                                                  view=alt.ViewBackground(stroke=None))
     bars = base.mark_bar().encode(
-        y=alt.Y("wijk:N", sort="-x", title=None),
-        x=alt.X("gunst:Q", title="Gunstiger dan Nederland (% van landelijke waarde)"),
-        color=alt.condition(click, alt.Color("gunst:Q", scale=gunst_scale, legend=None), alt.value("#eeeeee")),
-        stroke=alt.condition(click, alt.value("#000"), alt.value(None)),
-        tooltip=tooltip).properties(width=300, height=360, title="Wijken gerangschikt")
-    return alt.hconcat(mapc, bars)
+        y=alt.Y("wijk:N", sort=alt.EncodingSortField("rang", order="ascending"), title=None),
+        x=alt.X("value:Q", title="Waarde"),
+        color=alt.Color("value:Q", scale=scale, legend=None),
+        stroke=alt.condition(click, alt.value("#000"), alt.value(None), empty=False),
+        strokeWidth=alt.condition(click, alt.value(2), alt.value(0), empty=False),
+        tooltip=tooltip).properties(width=260, height=height, title=alt.Title(
+            "Wijken gerangschikt", subtitle="gunstigste bovenaan; grijs = geen gegevens", anchor="start"))
+    top = alt.hconcat(_with_key(mapc, _key_chart(key_lines, width)), bars)
+    chart = alt.vconcat(top, note)
+    rows_src = obs[obs["indicator"].isin(indicators) & obs["meting"].isin(metingen)]
+    return _with_source(chart, source_line(rows_src, "wijkgrenzen CBS/PDOK 2024"))
 
 
-def roermond_vs_nederland(obs: pd.DataFrame, dataset: str = "bijlage_2a", meting: int = 1) -> alt.Chart:
-    """Dot chart: Roermond per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
+# --- the gemeente and the wijk against references ------------------------------------------
+
+def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicators: list[str],
+                          meting: int | None = None) -> alt.FacetChart:
+    """Dot chart: the gemeente per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
     from analysis.catalogue import catalogue
 
-    sel = obs[(obs["dataset"] == dataset) & (obs["meting"] == meting)]
-    wide = sel.pivot_table(index="indicator", columns="area_code", values="value").dropna()
+    gname = area_name(obs, gemeentecode)
+
+    def pairs(m):
+        rows = []
+        for ind in kpi_set_indicators:
+            sel = _period_rows(obs, ind, m, None)
+            sel = cmp.first_per_area(sel[sel["area_code"].isin([gemeentecode, NL_CODE]) & (sel["status"] == "ok")])
+            vals = sel.set_index("area_code")["value"]
+            if gemeentecode in vals and NL_CODE in vals and vals[NL_CODE]:
+                rows.append({"indicator": ind, "gemeente": float(vals[gemeentecode]), "nederland": float(vals[NL_CODE])})
+        return rows
+
+    if meting is None:  # the latest meting in which gemeente and Nederland both have a value
+        for meting in reversed(metingen_of(obs, kpi_set_indicators, level=None) or [None]):
+            if meting is not None and pairs(meting):
+                break
+    if meting is None:
+        raise NoDataError(f"{gname}: geen metingen van deze KPI's")
+    rows = pairs(meting)
+    if not rows:
+        raise NoDataError(f"{gname}: geen KPI met een cijfer van de gemeente en Nederland in de {meting}-meting")
+    df = pd.DataFrame(rows)
     cat = catalogue()
-    df = pd.DataFrame({"indicator": wide.index, "roermond": wide["GM0957"].values, "nederland": wide[NL_CODE].values})
-    df["index"] = (df["roermond"] / df["nederland"] * 100).round(1)
+    df["index"] = (df["gemeente"] / df["nederland"] * 100).round(1)
     df["kpi"] = df["indicator"].map(cat["label"])
-    df["opgave"] = df["indicator"].map(cat["opgave"]).str.split(";").str[0]
+    df["opgave"] = df["indicator"].map(cat["opgave"]).fillna("Overig").str.split(";").str[0]
     sign = df["indicator"].map(cmp.direction_sign)
-    df["oordeel"] = ["gunstiger" if s * (i - 100) > 0 else "ongunstiger" if s * (i - 100) < 0 else "gelijk"
-                     for s, i in zip(sign, df["index"])]
-    df["roermond_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["roermond"])]
+    df["oordeel"] = ["gunstiger" if s * (i - 100) > 0 else "ongunstiger" if s * (i - 100) < 0 else
+                     ("gelijk" if s else "geen richting") for s, i in zip(sign, df["index"])]
+    df["gemeente_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
     df["nederland_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["nederland"])]
     base = alt.Chart(df)
-    rule = base.mark_rule(color="#000", strokeDash=[4, 3]).encode(x=alt.datum(100))
+    rule = base.mark_rule(color=NL_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))
     dots = base.mark_circle(size=110, opacity=1).encode(
-        x=alt.X("index:Q", title="Roermond als index (Nederland = 100)", scale=alt.Scale(zero=False)),
+        x=alt.X("index:Q", title=f"{gname} als index (Nederland = 100)", scale=alt.Scale(zero=False)),
         y=alt.Y("kpi:N", title=None, sort="-x", axis=alt.Axis(labelLimit=340)),
-        color=alt.Color("oordeel:N", scale=alt.Scale(domain=["gunstiger", "gelijk", "ongunstiger"],
-                                                     range=["#4d9221", "#999999", "#c51b7d"]), title="Roermond t.o.v. NL"),
-        tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("roermond_txt:N", title="Roermond"),
+        color=alt.Color("oordeel:N", scale=alt.Scale(
+            domain=[k for k in ["gunstiger", "gelijk", "ongunstiger", "geen richting"] if k in set(df["oordeel"])],
+            range=[c for k, c in zip(["gunstiger", "gelijk", "ongunstiger", "geen richting"],
+                                     [GUNSTIG, "#999999", ONGUNSTIG, "#6baed6"]) if k in set(df["oordeel"])]),
+                        title=f"{gname} t.o.v. Nederland"),
+        tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("gemeente_txt:N", title=gname),
                  alt.Tooltip("nederland_txt:N", title="Nederland"), alt.Tooltip("index:Q", title="Index", format=",.1f")])
-    return alt.layer(rule, dots).properties(width=360, height=alt.Step(18)).facet(
+    chart = alt.layer(rule, dots).properties(width=360, height=alt.Step(18)).facet(
         row=alt.Row("opgave:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
     ).resolve_scale(y="independent").properties(
-        title=alt.Title(f"Roermond t.o.v. Nederland, {meting}-meting", subtitle="index: Nederland = 100"))
+        title=alt.Title(f"{gname} t.o.v. Nederland, {meting}-meting", anchor="start",
+                        subtitle="index: Nederland = 100; groen = gunstiger, roze = ongunstiger"))
+    return _with_source(chart, source_line(obs[obs["indicator"].isin(df["indicator"]) & (obs["meting"] == meting)
+                                               & obs["area_code"].isin([gemeentecode, NL_CODE])]))
 
 
-def locator(gemeentecode: str, wijkcode: str, year: int = 2024) -> alt.LayerChart:
-    """The wijk highlighted within its gemeente."""
+def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, gemeentenaam: str = "de gemeente",
+                       meting: int | None = None, source: str | None = None) -> alt.LayerChart:
+    """Per KPI the wijk (dark blue) and the gemeente (grey) as an index (Nederland = 100)."""
+    if meting is None:
+        found = [int(c.split("_")[1]) for c in tab.columns if c.startswith("wijk_") and c.split("_")[1].isdigit()]
+        meting = max(found) if found else 1
+    rows = []
+    for r in tab.to_dict("records"):
+        ref = r.get(f"nederland_{meting}")
+        if ref is None or pd.isna(ref) or not ref:
+            continue
+        for who, v in ((wijknaam, r.get(f"wijk_{meting}")), (gemeentenaam, r.get(f"gemeente_{meting}"))):
+            if v is not None and pd.notna(v):
+                rows.append({"kpi": r["KPI"], "wie": who, "index": round(v / ref * 100, 1), "waarde": fmt(r["indicator"], v),
+                             "nederland": fmt(r["indicator"], ref)})
+    df = pd.DataFrame(rows)
+    if df.empty:
+        raise NoDataError(f"{wijknaam}: geen KPI met een landelijk cijfer in de {meting}-meting")
+    base = alt.Chart(df)
+    chart = alt.layer(
+        base.mark_rule(color=NL_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100)),
+        base.mark_circle(size=100, opacity=1).encode(
+            x=alt.X("index:Q", title="Index (Nederland = 100)", scale=alt.Scale(zero=False),
+                    axis=alt.Axis(tickCount=8, labelOverlap=True)),
+            y=alt.Y("kpi:N", title=None, axis=alt.Axis(labelLimit=340)),
+            color=alt.Color("wie:N", scale=alt.Scale(domain=[wijknaam, gemeentenaam],
+                                                     range=[WIJK_COLOUR, GEMEENTE_COLOUR]), title=None),
+            tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("wie:N", title="Gebied"),
+                     alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("nederland:N", title="Nederland")]),
+    ).properties(width=360, title=alt.Title(f"{wijknaam} en {gemeentenaam} t.o.v. Nederland, {meting}-meting",
+                                            anchor="start",
+                                            subtitle="stippellijn = Nederland; let op de gewenste richting per KPI"))
+    return _with_source(chart, source or f"Bron: KPI-metingen van {gemeentenaam} (wijk, gemeente, Nederland)")
+
+
+def locator(gemeentecode: str, wijkcode: str, year: int = 2024, width: int = 320, height: int = 300):
+    """The wijk highlighted within its gemeente; no other label covers it."""
     shapes = wijk_shapes(gemeentecode, year)
     shapes["gekozen"] = shapes["wijkcode"] == wijkcode
     data = _geo_values(shapes, ["wijkcode", "wijknaam", "gekozen"])
     m = alt.Chart(data).mark_geoshape(stroke="white", strokeWidth=1).encode(
-        color=alt.condition("datum.properties.gekozen", alt.value("#2166ac"), alt.value("#d9d9d9")),
+        color=alt.condition("datum.properties.gekozen", alt.value(WIJK_COLOUR), alt.value("#d9d9d9")),
         tooltip=alt.Tooltip("properties.wijknaam:N", title="Wijk")).project(type="mercator")
-    return alt.layer(m, _labels(shapes)).properties(width=320, height=300, title="Ligging in de gemeente")
+    text_layers, key_lines, _ = label_layers(shapes, width, height, highlight=wijkcode)
+    naam = shapes.loc[shapes["gekozen"], "wijknaam"]
+    title = f"Ligging van {naam.iloc[0]} in de gemeente" if len(naam) else "Ligging in de gemeente"
+    layer = alt.layer(m, *text_layers).properties(width=width, height=height, title=alt.Title(title, anchor="start"))
+    return _with_source(_with_key(layer, _key_chart(key_lines, width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
 
 
-def export(chart: alt.TopLevelMixin, path: str | Path, scale: float = 2.0) -> Path:
-    """Write a chart to PNG or SVG (by suffix) with vl-convert: no browser, no internet."""
+def age_chart(ages: pd.DataFrame) -> alt.Chart:
+    """Grouped bars of the age structure (share of inhabitants): the wijk dark blue, the gemeente grey."""
+    ages = ages.assign(tekst=[format_nl(v, 1, "%") for v in ages["aandeel"]])
+    order = list(ages.sort_values("area_code", key=lambda s: s.str[:2] != "WK")["area_name"].drop_duplicates())
+    return alt.Chart(ages).mark_bar().encode(
+        x=alt.X("leeftijd:N", title="Leeftijd (jaar)", axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("area_name:N", sort=order), y=alt.Y("aandeel:Q", title="Aandeel inwoners (%)"),
+        color=alt.Color("area_name:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=[WIJK_COLOUR, GEMEENTE_COLOUR][:len(order)])),
+        tooltip=[alt.Tooltip("area_name:N", title="Gebied"), alt.Tooltip("leeftijd:N", title="Leeftijd"),
+                 alt.Tooltip("tekst:N", title="Aandeel")],
+    ).properties(width=340, height=200, title=f"Leeftijdsopbouw (CBS, {int(ages['year'].iloc[0])})")
+
+
+# --- trends and the region -----------------------------------------------------------------
+
+def _break_note(indicator: str, years) -> str | None:
+    """The catalogue's Dutch note on a definitional break within `years` (None if none or unknown)."""
+    from analysis import catalogue as catalogue_module
+
+    fn = getattr(catalogue_module, "break_note", None)
+    try:
+        return fn(indicator, years) if fn else None
+    except Exception:
+        return None
+
+
+def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: str) -> alt.LayerChart:
+    """A wijk's series over the metingen (x = year of each meting) with the gemeente and Nederland.
+
+    Nederland is the yearly national series (dataset cbs_83841NED) when the data has it, else
+    its metingen. A definitional break in the series is named under the chart.
+    """
+    e = catalogue_entry(indicator)
+    sel = _ok(obs, indicator)
+    areas = [wijkcode, gemeentecode, NL_CODE]
+    met = sel[sel["meting"].notna() & sel["area_code"].isin(areas)]
+    yearly = not (met["area_code"] == wijkcode).any()
+    if yearly:  # no metingen for this wijk (a CBS-only monitor): the yearly figures
+        met = sel[sel["meting"].isna() & sel["area_code"].isin(areas) & (sel["dataset"] != NATIONAL_SERIES)]
+        met = cmp.first_per_area(met, keys=["area_code", "year"])
+    else:
+        met = cmp.first_per_area(met, keys=["area_code", "meting"])
+    met = met[met["year"].notna()]  # a meting without a year cannot be placed on the time axis
+    national = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE) & sel["meting"].isna()
+                   & sel["year"].notna()]
+    if len(national):
+        met = met[met["area_code"] != NL_CODE]
+    wname, gname = area_name(obs, wijkcode), area_name(obs, gemeentecode)
+    names = {wijkcode: wname, gemeentecode: gname, NL_CODE: "Nederland"}
+    df = pd.DataFrame({"gebied": met["area_code"].map(names), "jaar": met["year"].astype(int),
+                       "waarde": met["value"].astype(float),
+                       "wanneer": [str(int(y)) if yearly else f"{int(m)}-meting ({int(y)})"
+                                   for m, y in zip(met["meting"], met["year"])]})
+    if len(national):
+        nat = national.drop_duplicates("year").sort_values("year")
+        df = pd.concat([df, pd.DataFrame({"gebied": "Nederland", "jaar": nat["year"].astype(int),
+                                          "waarde": nat["value"].astype(float),
+                                          "wanneer": [f"{int(y)} (CBS, jaarcijfer)" for y in nat["year"]]})])
+    if df.empty or not (df["gebied"] == wname).any():
+        return _note_chart(f"Voor {wname} zijn geen cijfers over '{e['label'].lower()}' in de data.", 360, 60,
+                           lab.wrap(f"{e['label']}: {wname}", 420, 13, bold=True))
+    df["tekst"] = [fmt(indicator, v) for v in df["waarde"]]
+    present = set(df["gebied"])
+    pairs = [(n, c) for n, c in zip([wname, gname, "Nederland"], [WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]) if n in present]
+    domain = [n for n, _ in pairs]
+    colour = alt.Color("gebied:N", title=None, sort=domain,
+                       scale=alt.Scale(domain=domain, range=[c for _, c in pairs]))
+    tooltip = [alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("wanneer:N", title="Periode"),
+               alt.Tooltip("tekst:N", title="Waarde")]
+    base = alt.Chart(df).encode(
+        x=alt.X("jaar:Q", title="Jaar", scale=alt.Scale(zero=False, nice=False, padding=12),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
+        y=alt.Y("waarde:Q", title=e["label"] + _unit(e), scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=_legend_format(indicator), titleLimit=260)),
+        color=colour, tooltip=tooltip)
+    lines = base.mark_line(strokeWidth=2).encode(strokeDash=alt.condition(
+        "datum.gebied == 'Nederland'", alt.value([4, 3]), alt.value([1, 0])))
+    points = base.mark_point(filled=True, size=60)
+    sub = [f"lijnen verbinden de {'jaren' if yearly else 'metingen'}; Nederland gestippeld"]
+    note = _break_note(indicator, sorted(df["jaar"].unique()))
+    if note:
+        sub += lab.wrap("Let op: " + note, 420, 11)
+    chart = alt.layer(lines, points).properties(width=360, height=200, title=alt.Title(
+        lab.wrap(f"{e['label']}: {wname}, {gname} en Nederland", 420, 13, bold=True), subtitle=sub, anchor="start"))
+    src = pd.concat([met, national]) if len(national) else met
+    return _with_source(chart, source_line(src))
+
+
+class _Codes:
+    """A list of gemeentecodes in the shape of a monitors.Region (what region.region_rows reads)."""
+
+    def __init__(self, codes):
+        self.gemeenten = list(codes)
+
+
+def _region_values(obs: pd.DataFrame, indicator: str, gemeentecodes) -> pd.DataFrame:
+    """Yearly gemeente-level values (kwb_gemeenten preferred, else KWB editions) and Nederland's."""
+    from analysis.region import region_rows
+
+    rows = region_rows(obs, gemeentecodes if hasattr(gemeentecodes, "gemeenten") else _Codes(gemeentecodes))
+    return rows[rows["indicator"] == indicator]
+
+
+def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: str | None = None):
+    """Gemeente-level yearly values of the region's gemeenten (a list of codes or a Region), and Nederland.
+
+    Without any yearly value the chart says so in Dutch instead of failing.
+    """
+    e = catalogue_entry(indicator)
+    codes_in = list(getattr(gemeentecodes, "gemeenten", gemeentecodes))
+    sel = _region_values(obs, indicator, codes_in)
+    highlight = highlight or codes_in[0]
+    head = lab.wrap(f"{e['label']} per jaar: {area_name(obs, highlight)} in de regio", 460, 13, bold=True)
+    if sel.empty:
+        return _note_chart(f"Geen cijfers per jaar van '{e['label'].lower()}' voor de gemeenten van deze regio.",
+                           420, 60, head)
+    codes = [c for c in codes_in if c in set(sel["area_code"])]
+    codes = [highlight] + [c for c in codes if c != highlight] if highlight in codes else codes
+    names = {c: area_name(obs, c) for c in codes} | {NL_CODE: "Nederland"}
+    df = pd.DataFrame({"gebied": sel["area_code"].map(names), "code": sel["area_code"], "jaar": sel["year"].astype(int),
+                       "waarde": sel["value"].astype(float)})
+    df["tekst"] = [fmt(indicator, v) for v in df["waarde"]]
+    df["dik"] = df["code"] == highlight
+    domain = [names[c] for c in codes] + (["Nederland"] if (df["code"] == NL_CODE).any() else [])
+    rng = ([WIJK_COLOUR] if highlight in codes else []) + REGION_PALETTE
+    rng = rng[:len(codes)] + ([NL_COLOUR] if domain and domain[-1] == "Nederland" else [])
+    base = alt.Chart(df).encode(
+        x=alt.X("jaar:Q", title="Jaar", scale=alt.Scale(zero=False, nice=False, padding=12),
+                axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True)),
+        y=alt.Y("waarde:Q", title=e["label"] + _unit(e), scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=_legend_format(indicator), titleLimit=260)),
+        color=alt.Color("gebied:N", title=None, sort=domain, scale=alt.Scale(domain=domain, range=rng)),
+        tooltip=[alt.Tooltip("gebied:N", title="Gemeente"), alt.Tooltip("jaar:Q", title="Jaar", format="d"),
+                 alt.Tooltip("tekst:N", title="Waarde")])
+    lines = base.mark_line().encode(
+        strokeWidth=alt.condition("datum.dik", alt.value(3), alt.value(1.5)),
+        strokeDash=alt.condition("datum.code == 'NL00'", alt.value([4, 3]), alt.value([1, 0])))
+    sub = "dikke lijn: de gemeente zelf" + ("; Nederland gestippeld" if NL_CODE in set(df["code"]) else "")
+    missing = [area_name(obs, c) for c in codes_in if c not in set(sel["area_code"])]
+    subs = [sub] + (lab.wrap(f"geen cijfers voor: {', '.join(missing)}", 460, 11) if missing else [])
+    chart = alt.layer(lines, base.mark_point(filled=True, size=30)).properties(
+        width=420, height=220, title=alt.Title(head, subtitle=subs, anchor="start"))
+    return _with_source(chart, source_line(sel))
+
+
+def region_map(obs, indicator, region=None, year: int | None = None, highlight: str | None = None,
+               gemeente_shapes=None, width: int = 380, height: int = 340):
+    """The region's gemeenten coloured by their value in `year` (None: latest), centred on Nederland.
+
+    `region`: a monitors.Region or a list of gemeentecodes; `highlight` is outlined. Also callable as
+    region_map(gemeente_shapes, obs, indicator, year, highlight) with the shapes first.
+    """
+    if hasattr(obs, "geometry"):  # region_map(gemeente_shapes, obs, indicator, year, highlight)
+        gemeente_shapes, obs, indicator, year, highlight, region = obs, indicator, region, year, highlight, None
+        if not isinstance(year, (int, np.integer)) and year is not None:
+            raise TypeError("region_map(gemeente_shapes, obs, indicator, year, highlight): year must be a year")
+    e = catalogue_entry(indicator)
+    codes = list(getattr(region, "gemeenten", region) or [])
+    if not codes:  # shapes given: the gemeenten that have a yearly value, and the highlighted one
+        sel_all = _ok(obs, indicator)
+        codes = sorted(set(sel_all.loc[sel_all["area_level"] == "gemeente", "area_code"]) | {highlight} - {None})
+    highlight = highlight or codes[0]
+    if gemeente_shapes is None:
+        gemeente_shapes = pdok.load_boundaries("gemeente", 2024, highlight)
+    sel = _region_values(obs, indicator, codes)
+    gem = sel[sel["area_level"] == "gemeente"]
+    year = year if year is not None else (int(gem["year"].max()) if len(gem) else None)
+    shapes = gemeente_shapes[gemeente_shapes["gemeentecode"].isin(codes)].reset_index(drop=True)
+    if shapes.empty:
+        raise NoDataError(f"{e['label']}: geen gemeentegrenzen voor {', '.join(codes)}")
+    shapes = pdok.simplify_for_web(shapes, 0.0005)
+    yr = sel[sel["year"] == year].drop_duplicates("area_code").set_index("area_code")["value"]
+    shapes["value"] = shapes["gemeentecode"].map(yr).astype(float)
+    nl = yr.get(NL_CODE)
+    if nl is not None and pd.notna(nl):
+        mid, ref = float(nl), "Nederland"
+        mid_txt = f"midden = Nederland ({fmt(indicator, nl)})"
+    elif shapes["value"].notna().any():
+        hv = shapes.loc[shapes["gemeentecode"] == highlight, "value"]
+        mid = float(hv.iloc[0]) if len(hv) and pd.notna(hv.iloc[0]) else float(shapes["value"].mean())
+        ref = area_name(obs, highlight) if len(hv) and pd.notna(hv.iloc[0]) else "het gemiddelde van de regio"
+        mid_txt = f"midden = {ref} ({fmt(indicator, mid)}); geen cijfer van Nederland"
+    else:
+        mid, ref, mid_txt = 0.0, "Nederland", ""
+    shapes["naam"] = shapes["gemeentecode"].map(lambda c: area_name(obs, c) if area_name(obs, c) != c else None)
+    shapes["naam"] = shapes["naam"].fillna(shapes["gemeentenaam"])
+    shapes["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in shapes["value"]]
+    shapes["gekozen"] = shapes["gemeentecode"] == highlight
+    shapes["has_value"] = shapes["value"].notna()
+    data = _geo_values(shapes, ["gemeentecode", "naam", "value", "waarde", "gekozen", "has_value"])
+    tooltip = [alt.Tooltip("properties.naam:N", title="Gemeente"), alt.Tooltip("properties.waarde:N", title="Waarde")]
+    base = alt.Chart(data).project(type="mercator")
+    layers = [base.mark_geoshape(stroke="white", strokeWidth=1, fill=NO_DATA_COLOUR).encode(tooltip=tooltip
+                                                                                          ).transform_filter(
+        "!datum.properties.has_value")]
+    if shapes["has_value"].any():
+        layers.append(base.mark_geoshape(stroke="white", strokeWidth=1).encode(
+            color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, mid, shapes["value"]),
+                            legend=alt.Legend(title=lab.wrap(e["label"] + _unit(e), 200, 11, bold=True)
+                                              + lab.wrap(mid_txt, 200, 11), format=_legend_format(indicator))),
+            tooltip=tooltip).transform_filter("datum.properties.has_value"))
+    layers.append(base.mark_geoshape(filled=False, stroke=WIJK_COLOUR, strokeWidth=3).transform_filter(
+        "datum.properties.gekozen"))
+    text_layers, key_lines, _ = label_layers(shapes, width, height, "gemeentecode", "naam")
+    sign = cmp.direction_sign(indicator)
+    meaning = f"groen = gunstiger, roze = ongunstiger dan {ref}" if sign else f"kleur: lager of hoger dan {ref}"
+    if not shapes["has_value"].any():
+        meaning = f"geen cijfers per gemeente{' voor ' + str(year) if year else ''}"
+    layer = alt.layer(*layers, *text_layers).resolve_scale(color="independent").properties(
+        width=width, height=height, title=alt.Title(
+            lab.wrap(f"{e['label']}{', ' + str(year) if year else ''}", width + 150, 13, bold=True),
+            subtitle=[meaning, f"omlijnd: {area_name(obs, highlight)}"
+                      + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
+    return _with_source(_with_key(layer, _key_chart(key_lines, width)),
+                        source_line(sel[sel["year"] == year], "gemeentegrenzen CBS/PDOK 2024"))
+
+
+# --- output --------------------------------------------------------------------------------
+
+def with_source_line(spec: dict, source: str, width: float = 560) -> dict:
+    """The spec wrapped so that `source` ('Bron: …') is printed under the chart."""
+    spec = dict(spec)
+    top = {k: spec.pop(k) for k in ("$schema", "config", "datasets", "usermeta", "background", "padding",
+                                     "autosize") if k in spec}
+    params = spec.pop("params", None)
+    inner_params = [p for p in (params or []) if "select" in p]
+    outer_params = [p for p in (params or []) if "select" not in p]
+    if inner_params:
+        spec["params"] = inner_params
+    out = {**top, "vconcat": [spec], "title": {"text": lab.wrap(source, width, 10), "orient": "bottom",
+                                               "anchor": "start", "fontSize": 10, "fontWeight": "normal",
+                                               "color": "#555", "offset": 10}}
+    if outer_params:
+        out["params"] = outer_params
+    return out
+
+
+def export(chart: alt.TopLevelMixin, path: str | Path, scale: float = 2.0, source: str | None = None) -> Path:
+    """Write a chart to PNG or SVG (by suffix) with vl-convert, a 'Bron: …' line under it."""
     path = Path(path)
     spec = chart.to_dict()
+    source = source or _find_source(spec) or "Bron: CBS; PDOK"
+    spec = with_source_line(spec, source)
     if path.suffix == ".png":
         data = vlc.vegalite_to_png(spec, scale=scale, format_locale=FORMAT_LOCALE)
         return write_atomic(path, lambda p: p.write_bytes(data))
@@ -300,40 +912,16 @@ def spec_size_kb(chart: alt.TopLevelMixin) -> float:
     return len(json.dumps(chart.to_dict())) / 1024
 
 
-def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, meting: int = 1) -> alt.LayerChart:
-    """Per KPI the wijk, Roermond and Nederland as an index (Nederland = 100)."""
-    rows = []
-    for r in tab.itertuples():
-        ref = getattr(r, f"nederland_{meting}", None)
-        if ref is None or pd.isna(ref) or not ref:
-            continue
-        for who, v in ((wijknaam, getattr(r, f"wijk_{meting}", None)), ("Roermond", getattr(r, f"gemeente_{meting}", None))):
-            if v is not None and pd.notna(v):
-                rows.append({"kpi": r.KPI, "wie": who, "index": round(v / ref * 100, 1), "waarde": fmt(r.indicator, v),
-                             "nederland": fmt(r.indicator, ref)})
-    df = pd.DataFrame(rows)
-    if df.empty:
-        raise NoDataError(f"{wijknaam}: no indicator with a national value for the {meting}-meting")
-    base = alt.Chart(df)
-    return alt.layer(
-        base.mark_rule(color="#000", strokeDash=[4, 3]).encode(x=alt.datum(100)),
-        base.mark_circle(size=100, opacity=1).encode(
-            x=alt.X("index:Q", title="Index (Nederland = 100)", scale=alt.Scale(zero=False)),
-            y=alt.Y("kpi:N", title=None, axis=alt.Axis(labelLimit=340)),
-            color=alt.Color("wie:N", scale=alt.Scale(domain=[wijknaam, "Roermond"], range=["#c51b7d", "#2166ac"]), title=None),
-            tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("wie:N", title="Gebied"),
-                     alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("nederland:N", title="Nederland")]),
-    ).properties(width=360, title=alt.Title(f"{wijknaam} en Roermond t.o.v. Nederland, {meting}-meting",
-                                            subtitle="stippellijn = Nederland; let op de gewenste richting per KPI"))
-
-
-def age_chart(ages: pd.DataFrame) -> alt.Chart:
-    """Grouped bars of the age structure (share of inhabitants) for wijk and gemeente."""
-    ages = ages.assign(tekst=[format_nl(v, 1, "%") for v in ages["aandeel"]])
-    return alt.Chart(ages).mark_bar().encode(
-        x=alt.X("leeftijd:N", title="Leeftijd (jaar)", axis=alt.Axis(labelAngle=0)),
-        xOffset="area_name:N", y=alt.Y("aandeel:Q", title="Aandeel inwoners (%)"),
-        color=alt.Color("area_name:N", title=None, scale=alt.Scale(range=["#c51b7d", "#2166ac"])),
-        tooltip=[alt.Tooltip("area_name:N", title="Gebied"), alt.Tooltip("leeftijd:N", title="Leeftijd"),
-                 alt.Tooltip("tekst:N", title="Aandeel")],
-    ).properties(width=340, height=200, title=f"Leeftijdsopbouw (CBS, {int(ages['year'].iloc[0])})")
+def _find_source(spec: dict) -> str | None:
+    """The chart's own 'Bron: …' description, or those of its parts joined (a combined chart)."""
+    d = spec.get("description")
+    if isinstance(d, str) and d.startswith("Bron: "):
+        return d
+    parts = []
+    for k in ("hconcat", "vconcat", "concat", "layer"):
+        for sub in spec.get(k, []):
+            s = _find_source(sub)
+            for item in (s[6:].split("; ") if s else []):
+                if item not in parts:
+                    parts.append(item)
+    return "Bron: " + "; ".join(parts) if parts else None
