@@ -294,4 +294,5 @@ def simplify_for_web(gdf: gpd.GeoDataFrame, tolerance: float = 0.0002, decimals:
     """Lighter geometry for charts (~20 m tolerance, ~1 m coordinate precision), orientation kept."""
     geoms = gdf.geometry.simplify(tolerance, preserve_topology=True)
     geoms = shapely.set_precision(geoms.values, 10 ** -decimals)
-    return gdf.set_geometry(gpd.GeoSeries([_clockwise(g) for g in geoms], crs=gdf.crs))
+    # Keep the frame's own index: a fresh 0..n-1 index would misalign rows of a filtered frame.
+    return gdf.set_geometry(gpd.GeoSeries([_clockwise(g) for g in geoms], index=gdf.index, crs=gdf.crs))
