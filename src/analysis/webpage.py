@@ -1,15 +1,35 @@
-"""Executed notebook -> standalone offline HTML (code hidden, Vega charts rendered in the page)."""
+"""Executed notebook -> offline HTML page (code hidden, vega charts drawn in the page, downloads).
+
+Light pages (the default in a reports tree) load the vega JS and the stylesheet once per tree
+from `reports/_static/` by a relative link, so a copied reports folder works from file://
+without internet. `self_contained=True` inlines both (one file, e.g. for e-mail; tables then
+download from data: links). Every table with a data bundle (`display.TABLE_MIME`) gets CSV and
+Excel files beside the page and links under it; every chart gets PNG/SVG links that save the
+drawn chart with a source line.
+"""
 from __future__ import annotations
 
+import base64
 import functools
+import html
+import io
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 from analysis import paths
-from analysis.atomic import write_text_atomic
+from analysis.atomic import write_bytes_atomic, write_text_atomic
 
 VEGALITE_PREFIX = "application/vnd.vegalite."
+TABLE_MIME = "application/vnd.wijkmonitor.table+json"  # = display.TABLE_MIME (display imports pandas)
+STATIC_DIR = "_static"
+CSS_NAME = "wijkmonitor.css"
+JS_NAME = "wijkmonitor.js"
+PACKAGE_STATIC = Path(__file__).resolve().parent / "static"
+DEFAULT_SOURCE = "Bron: CBS; CBS/Kadaster (PDOK), CC BY 4.0"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>')
 
 
@@ -34,36 +54,209 @@ def vega_bundle(cache_dir: Path | None = None) -> Path:
     return path
 
 
+def vega_name() -> str:
+    import vl_convert as vlc
+
+    return f"vega-{vlc.__version__}.js"
+
+
+def ensure_static(reports_root: Path, bundle: Path | None = None) -> dict[str, Path]:
+    """`reports_root/_static/`: the vega JS (once per vl-convert version), stylesheet and page script.
+
+    Cheap when up to date (a size/content check); safe to call from every worker (atomic writes).
+    """
+    static = Path(reports_root) / STATIC_DIR
+    out = {"vega": static / vega_name(), "css": static / CSS_NAME, "js": static / JS_NAME}
+    if not out["vega"].is_file():
+        write_bytes_atomic(out["vega"], Path(bundle or vega_bundle()).read_bytes())
+    for key, name in (("css", CSS_NAME), ("js", JS_NAME)):
+        want = (PACKAGE_STATIC / name).read_bytes()
+        if not out[key].is_file() or out[key].read_bytes() != want:
+            write_bytes_atomic(out[key], want)
+    return out
+
+
 @functools.cache
 def html_exporter():
     """One exporter per process: building it compiles the Jinja templates (0.1 s)."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
 
 
-def to_html(nb_path: Path, title: str, bundle: Path | None = None) -> str:
-    """Standalone HTML without code cells; vega-lite charts embedded with inlined JS (offline)."""
-    import nbformat
+@functools.cache
+def _embed_options() -> str:
     import vl_convert as vlc
 
+    return json.dumps({"renderer": "svg", "actions": False, "formatLocale": vlc.get_format_locale("nl-NL")})
+
+
+def page_source(nb) -> str:
+    """The page's source line for saved charts: its 'Bronnen: ...' sentence, else the default."""
+    for cell in reversed(nb.cells):
+        if cell.cell_type == "markdown":
+            m = re.search(r"^\s*(Bron(?:nen)?:.*)$", cell.source, re.M)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return DEFAULT_SOURCE
+
+
+_NUMERIC = re.compile(r"^[-+−]?[\d.]*\d(,\d+)?\s*(%|‰)?$|^-$")
+
+
+def table_html(payload: dict) -> str:
+    """A table bundle as a plain HTML table: one header row, index cells as row headers,
+    columns of numbers right-aligned (class wm-num), no pandas styling."""
+    n_index = payload.get("index_columns", 0)
+    cols, rows = payload["columns"], payload["data"]
+    text = [["" if v is None else (format_number(v) if isinstance(v, float) else str(v)) for v in row] for row in rows]
+    num = []
+    for j in range(len(cols)):
+        vals = [r[j].strip() for r in text if r[j].strip() not in ("", "-", "geen gegevens", "n.v.t.")]
+        num.append(j >= n_index and bool(vals) and sum(bool(_NUMERIC.match(v)) for v in vals) * 2 >= len(vals))
+    cls = [' class="wm-num"' if n else "" for n in num]
+    head = "".join(f'<th scope="col"{cls[j]}>{html.escape(str(c)[:1].upper() + str(c)[1:])}</th>'
+                   for j, c in enumerate(cols))
+    body = "\n".join("<tr>" + "".join(
+        f'<th scope="row">{html.escape(v)}</th>' if j < n_index else f"<td{cls[j]}>{html.escape(v)}</td>"
+        for j, v in enumerate(row)) + "</tr>" for row in text)
+    return f'<div class="wm-table-wrap"><table class="wm-table"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>'
+
+
+def format_number(v: float) -> str:
+    from analysis.numbers import format_nl
+
+    return "" if v != v else format_nl(v, 0 if float(v).is_integer() else 2, "")
+
+
+def _table_files(payload: dict) -> tuple[bytes, bytes]:
+    """CSV (UTF-8 with BOM and ';', as Dutch Excel opens it) and .xlsx of one table."""
+    import pandas as pd
+
+    df = pd.DataFrame(payload["data"], columns=payload["columns"])
+    csv = df.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        df.to_excel(xl, index=False, sheet_name="Tabel")
+        sheet = xl.sheets["Tabel"]
+        for i, col in enumerate(df.columns, start=1):
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
+            sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(60, width + 2)
+    return csv, buf.getvalue()
+
+
+def _downloads(kind: str, links: list[tuple[str, str, str, str | None]]) -> str:
+    parts = [f'<a href="{html.escape(href)}" download="{html.escape(name)}"'
+             + (f' onclick="{html.escape(onclick)}"' if onclick else "") + f">{label}</a>"
+             for label, href, name, onclick in links]
+    return f'<p class="wm-downloads">{kind}: ' + " · ".join(parts) + "</p>"
+
+
+def _shell(title: str, body: str, head: str, nav: str, footer: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title>\n{head}\n</head>\n<body>\n{nav}\n"
+            f"<main class=\"wm-page\">\n{body}\n</main>\n<footer class=\"wm-footer\">{footer}</footer>\n</body></html>\n")
+
+
+def page_head(rel_static: str | None, self_contained: bool, bundle: Path | None = None, charts: bool = True) -> str:
+    """<link>/<script> tags for a page: relative to `_static/`, or inlined when self-contained."""
+    if self_contained:
+        css = (PACKAGE_STATIC / CSS_NAME).read_text(encoding="utf-8")
+        head = f"<style>\n{css}\n</style>"
+        if charts:
+            for src in (Path(bundle or vega_bundle()), PACKAGE_STATIC / JS_NAME):
+                head += "\n<script>" + src.read_text(encoding="utf-8").replace("</script>", "<\\/script>") + "</script>"
+        return head
+    head = f'<link rel="stylesheet" href="{rel_static}/{CSS_NAME}">'
+    if charts:
+        head += f'\n<script src="{rel_static}/{vega_name()}"></script>\n<script src="{rel_static}/{JS_NAME}"></script>'
+    return head
+
+
+def _rel(target: Path, start: Path) -> str:
+    return Path(os.path.relpath(Path(target).resolve(), Path(start).resolve())).as_posix()
+
+
+def nav_html(page_dir: Path, reports_root: Path | None, gemeente_index: bool = True) -> str:
+    links = []
+    if gemeente_index:
+        links.append('<a href="index.html">&larr; Startpagina van de gemeente</a>')
+    if reports_root is not None and Path(reports_root).resolve() != Path(page_dir).resolve():
+        links.append(f'<a href="{_rel(Path(reports_root) / "index.html", page_dir)}">Alle gemeenten</a>')
+    return '<nav class="wm-nav">' + "".join(links) + "</nav>"
+
+
+def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_dir: Path | None = None,
+            self_contained: bool = False, *, name: str | None = None, bundle: Path | None = None,
+            source: str | None = None) -> str:
+    """The HTML page of an executed notebook; writes its table downloads into `page_dir`.
+
+    `reports_root` is the reports tree holding `_static/` (made by `ensure_static`); `page_dir`
+    the page's folder (default: the notebook's); `name` the page's file stem, used for the
+    download files (default: the notebook's stem). Without `reports_root` the page is
+    self-contained. Returns the HTML; the caller writes it to `page_dir/<name>.html`.
+    """
+    import nbformat
+
+    if reports_root is not None and Path(reports_root).suffix == ".js":  # the former call to_html(nb, title, bundle)
+        bundle, reports_root, self_contained = Path(reports_root), None, True
+    self_contained = self_contained or reports_root is None
+    nb_path = Path(nb_path)
+    page_dir = Path(page_dir or nb_path.parent)
+    name = name or re.sub(r"^\.|\.running$", "", nb_path.stem)
     nb = nbformat.read(nb_path, as_version=4)
-    opts = json.dumps({"renderer": "svg", "actions": False, "formatLocale": vlc.get_format_locale("nl-NL")})
-    n = 0
+    source = source or page_source(nb)
+    source_line = f"{source} · {title} · wijkmonitor {time.strftime('%d-%m-%Y')}"
+    n_chart = n_table = 0
     for cell in nb.cells:
+        keep = []
         for o in cell.get("outputs", []):
-            mime = next((k for k in o.get("data", {}) if k.startswith(VEGALITE_PREFIX)), None)
-            if mime is None:
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                continue  # warnings are for the analyst's log, not for readers
+            if o.get("output_type") == "error":
                 continue
-            n += 1
-            div = f"vis{n}"
-            o["data"] = {"text/html": f'<div id="{div}" class="wm-chart"></div><script>vegaEmbed("#{div}", '
-                                      f"{json.dumps(o['data'][mime])}, {opts}).catch(console.error);</script>"}
+            data = o.get("data", {})
+            mime = next((k for k in data if k.startswith(VEGALITE_PREFIX)), None)
+            if mime is not None:
+                n_chart += 1
+                div = f"vis{n_chart}"
+                spec = json.dumps(data[mime], ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+                stem = f"{name}_grafiek{n_chart}"
+                save = [("PNG", "#", f"{stem}.png", f"return wijkmonitor.save('{div}','png','{stem}.png',WM_SOURCE)"),
+                        ("SVG", "#", f"{stem}.svg", f"return wijkmonitor.save('{div}','svg','{stem}.svg',WM_SOURCE)")]
+                o["data"] = {"text/html": f'<div id="{div}" class="wm-chart"></div>'
+                                          f'<script>wijkmonitor.embed("{div}", {spec}, WM_OPTS);</script>'
+                                          + _downloads("Grafiek opslaan", save)}
+                o["metadata"] = {}
+            elif TABLE_MIME in data and "text/html" in data:
+                n_table += 1
+                stem = f"{name}_tabel{n_table}"
+                payload = data[TABLE_MIME]
+                csv, xlsx = _table_files(payload.get("download", payload))
+                if self_contained:
+                    links = [("CSV", "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv).decode(), f"{stem}.csv", None),
+                             ("Excel", f"data:{XLSX_MIME};base64," + base64.b64encode(xlsx).decode(), f"{stem}.xlsx", None)]
+                else:
+                    write_bytes_atomic(page_dir / f"{stem}.csv", csv)
+                    write_bytes_atomic(page_dir / f"{stem}.xlsx", xlsx)
+                    links = [("CSV", f"{stem}.csv", f"{stem}.csv", None), ("Excel", f"{stem}.xlsx", f"{stem}.xlsx", None)]
+                o["data"] = {"text/html": table_html(payload) + _downloads("Tabel downloaden", links)}
+            keep.append(o)
+        if cell.cell_type == "code":
+            cell.outputs = keep
     nb.metadata["title"] = title
     body, _ = html_exporter().from_notebook_node(nb)
-    # nbconvert's template loads require.js and MathJax from a CDN; the reports need neither.
     body = _CDN_SCRIPT.sub("", body)
-    if n:  # the bundle once per page, in <head>, so every chart works without internet
-        script = (bundle or vega_bundle()).read_text().replace("</script>", "<\\/script>")
-        body = body.replace("</head>", f"<script>{script}</script>\n</head>", 1)
-    return body
+    rel_static = None if self_contained else _rel(Path(reports_root) / STATIC_DIR, page_dir)
+    head = page_head(rel_static, self_contained, bundle, charts=n_chart > 0)
+    if n_chart:
+        head += (f"\n<script>var WM_OPTS = {_embed_options()};\n"
+                 f"var WM_SOURCE = {json.dumps(source_line, ensure_ascii=False)};</script>")
+    footer = f"{html.escape(source)}. Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}."
+    if n_table or n_chart:
+        footer += " Onder elke tabel en grafiek staan links om die op te slaan" + (
+            " (tabellen als CSV en Excel, grafieken als PNG en SVG)." if n_table and n_chart else ".")
+    nav = "" if self_contained else nav_html(page_dir, reports_root)
+    return _shell(title, body, head, nav, footer)

@@ -1,0 +1,116 @@
+"""Notebook display setup: chart renderer with a static SVG, tables with a data bundle for downloads.
+
+Notebooks call `display.setup()` (instead of `maps.setup()`). Then
+- every altair chart is output as vega-lite JSON (JupyterLab and our HTML pages draw it) plus an
+  `image/svg+xml` rendering by vl-convert, so that plain `jupyter nbconvert --to html` shows the
+  chart instead of "<VegaLite 5 object>" (about 20-300 ms a chart; `WIJKMONITOR_CHART_SVG=0`
+  switches it off, e.g. for a national batch);
+- every DataFrame (and pandas Styler) is output with, beside its HTML, its data as
+  `application/vnd.wijkmonitor.table+json` (pandas orient "split"), from which
+  `webpage.to_html` writes the CSV and Excel downloads. A frame can carry other data for the
+  download (e.g. unformatted numbers) in `df.attrs["download"]`.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+TABLE_MIME = "application/vnd.wijkmonitor.table+json"
+VEGALITE_MIME = "application/vnd.vegalite.v5+json"
+RENDERER = "wijkmonitor"
+SVG_ENV = "WIJKMONITOR_CHART_SVG"
+
+# Indicators that exist only to reproduce the report (e.g. a row without a KPI name, all '-'):
+# kept in the reproduction tables, left out of tables meant for readers.
+REPORT_ONLY_INDICATORS = frozenset({"unnamed_kpi_2a_row12"})
+
+
+def reader_rows(df: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """`df` without report-only indicators, matched on an `indicator` column, the index, or `column`.
+
+    The index or column may hold indicator ids or their catalogue labels.
+    """
+    from analysis.catalogue import catalogue
+
+    labels = catalogue()["label"]
+    drop = set(REPORT_ONLY_INDICATORS) | {labels[i] for i in REPORT_ONLY_INDICATORS if i in labels.index}
+    if column is None and "indicator" in df.columns:
+        column = "indicator"
+    keys = df[column] if column is not None else pd.Series(df.index, index=df.index)
+    return df[~keys.isin(drop).to_numpy()]
+
+
+def chart_svg_enabled() -> bool:
+    return os.environ.get(SVG_ENV, "1").strip().lower() not in ("0", "false", "no", "")
+
+
+def _renderer(spec: dict, **metadata):
+    """vega-lite JSON (interactive) + SVG (static fallback for viewers without vega)."""
+    from analysis.maps import FORMAT_LOCALE
+
+    bundle = {VEGALITE_MIME: spec, "text/plain": "<grafiek>"}
+    if chart_svg_enabled():
+        import vl_convert as vlc
+
+        try:
+            bundle["image/svg+xml"] = vlc.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
+        except Exception:  # the interactive chart still works; the fallback is best effort
+            pass
+    return bundle, ({VEGALITE_MIME: metadata} if metadata else {})
+
+
+def _split(data: pd.DataFrame) -> dict:
+    if isinstance(data.columns, pd.MultiIndex):
+        data = data.copy()
+        data.columns = [" ".join(str(p) for p in c if str(p)) for c in data.columns]
+    n_index = 0
+    if not isinstance(data.index, pd.RangeIndex) or any(n is not None for n in data.index.names):
+        n_index = data.index.nlevels
+        data = data.reset_index()
+    out = json.loads(data.to_json(orient="split", index=False, date_format="iso", force_ascii=False))
+    out["index_columns"] = n_index
+    return out
+
+
+def table_payload(df: pd.DataFrame) -> dict:
+    """A displayed table as a JSON-able dict: pandas orient "split" with the index as first column(s)
+    (`index_columns` of them), plus `download` when `df.attrs["download"]` holds other data for the files.
+    """
+    out = _split(df)
+    extra = df.attrs.get("download")
+    if isinstance(extra, pd.DataFrame):
+        out["download"] = _split(extra)
+    return out
+
+
+def _table_bundle(obj, include=None, exclude=None):
+    df = obj.data if hasattr(obj, "data") and isinstance(getattr(obj, "data"), pd.DataFrame) else obj
+    try:
+        return {TABLE_MIME: table_payload(df)}
+    except Exception:  # a download is a bonus; never break the table itself
+        return {}
+
+
+def setup(ip=None) -> None:
+    """What maps.setup does, plus the chart renderer with SVG and the table data bundle."""
+    import altair as alt
+
+    from analysis import maps
+
+    maps.setup()
+    alt.renderers.register(RENDERER, _renderer)
+    alt.renderers.enable(RENDERER)
+    alt.renderers.set_embed_options(formatLocale=maps.FORMAT_LOCALE, actions=False)
+    if ip is None:
+        from IPython import get_ipython
+
+        ip = get_ipython()
+    if ip is None:  # plain Python: nothing to register
+        return
+    fmt = ip.display_formatter.mimebundle_formatter
+    fmt.for_type(pd.DataFrame, _table_bundle)
+    from pandas.io.formats.style import Styler
+
+    fmt.for_type(Styler, _table_bundle)

@@ -1,0 +1,93 @@
+"""A reports tree as the batch builds it (light pages, _static/, landing pages), built once per session.
+
+The notebooks are executed by the runner from copies that call `analysis.display.setup()` (the
+committed notebooks may still call `maps.setup()`); the pages are then rendered by
+`webpage.to_html` into `<root>/GM0957/` and the landing pages written by `analysis.landing`.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from analysis import landing, observations, paths, run, webpage
+from analysis.sources import pdok
+
+GM = "GM0957"
+PAGES = ["overzicht", "indicator_kaart"] + [f"wijkprofiel_WK0957{i:02d}" for i in range(10)]
+_TREE: dict[str, Path] = {}
+
+
+def display_notebooks(dst: Path) -> Path:
+    """Copies of the notebooks whose setup cell calls analysis.display.setup()."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for nb in sorted(paths.NOTEBOOK_DIR.glob("*.ipynb")):
+        data = json.loads(nb.read_text(encoding="utf-8"))
+        for cell in data["cells"]:
+            src = "".join(cell["source"])
+            if "maps.setup()" in src and "analysis.display" not in src:
+                cell["source"] = src.replace("maps.setup()", "import analysis.display\nanalysis.display.setup()")
+        (dst / nb.name).write_text(json.dumps(data), encoding="utf-8")
+    return dst
+
+
+def titles() -> dict[str, str]:
+    return {t.name: t.title for t in run.tasks_for(GM)}
+
+
+def build_tree(base: Path) -> Path:
+    """Execute the gemeente's notebooks and lay out base/reports as the batch does."""
+    if "root" in _TREE:
+        return _TREE["root"]
+    nb_dir = display_notebooks(base / "notebooks")
+    executed = base / "executed"
+    summary = run.run_all(gemeentecode=GM, out_dir=executed, notebook_dir=nb_dir, quiet=True)
+    assert not summary["failed"], summary["failed"]
+    root = base / "reports"
+    page_dir = root / GM
+    page_dir.mkdir(parents=True)
+    webpage.ensure_static(root)
+    names = titles()
+    for nb in sorted(executed.rglob("*.ipynb")):
+        shutil.copy(nb, page_dir / nb.name)
+        html = webpage.to_html(nb, names[nb.stem], root, page_dir, name=nb.stem)
+        (page_dir / f"{nb.stem}.html").write_text(html, encoding="utf-8")
+    landing.write_gemeente_index(root, GM, observations.load(), pdok.load_boundaries("wijk", 2024, GM))
+    landing.write_root_index(root)
+    _TREE["root"] = root
+    return root
+
+
+def chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.fail("chromium is not installed (make test installs Debian's chromium)")
+    return exe
+
+
+# No network: every request that is not file:// fails (the page must work offline).
+OFFLINE = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>", "--host-resolver-rules=MAP * ~NOTFOUND"]
+
+
+def rendered_dom(page: Path, profile: Path, budget_ms: int = 15000) -> str:
+    return subprocess.run([chromium(), *OFFLINE, f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}",
+                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+
+
+def screenshot(page: Path, out: Path, profile: Path, width: int = 1280, height: int = 2000) -> Path:
+    subprocess.run([chromium(), *OFFLINE, f"--user-data-dir={profile}", "--virtual-time-budget=15000",
+                    "--hide-scrollbars", f"--screenshot={out}", f"--window-size={width},{height}", page.as_uri()],
+                   capture_output=True, text=True, timeout=120)
+    return out
+
+
+def print_pdf(page: Path, out: Path, profile: Path) -> Path:
+    subprocess.run([chromium(), *OFFLINE, f"--user-data-dir={profile}", "--virtual-time-budget=15000",
+                    "--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri()],
+                   capture_output=True, text=True, timeout=120)
+    return out
