@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install data report test notebooks bench clean
+.PHONY: install data report test browser notebooks bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,13 @@ data: install
 report: data
 	$(BIN)/python -m analysis run
 
-test: data
+# Headless Chromium (browser tests) and pdftotext (print test), from Debian when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || \
+	  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >/dev/null && \
+	   apt-get install -y -qq --no-install-recommends chromium poppler-utils >/dev/null)
+
+test: data browser
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
 

@@ -1,41 +1,46 @@
-"""A real headless Chromium renders every offline HTML report of the batch, map included (no network)."""
+"""A real headless Chromium renders the reports tree offline: every chart and map drawn, Dutch only,
+a copied tree still works from file://, and a profile prints to A4 with every table column."""
+import html
+import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
-from analysis import run
+from pages_fixture import GM, PAGES, build_tree, print_pdf, rendered_dom
 
-PAGES = ["overzicht", "indicator_kaart"] + [f"wijkprofiel_WK0957{i:02d}" for i in range(10)]
-
-
-def _chromium():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.fail("chromium is not installed (.ci/run installs Debian's chromium)")
-    return exe
+LANDING = "index"
+# Words and phrases that give away untranslated English in what a reader sees.
+# Matched case-insensitively, except the CASED ones (a Dutch word may contain them in lower case).
+ENGLISH = ["no national", "missing", "every", "value", "available", "error", "traceback", "warning", "not found",
+           "no data", "undefined", "for this period", "compare with", "object>", "loading", " the ", " and ",
+           " with ", "click", "save as", "view source", "open in", "download "]
+CASED = ["NaN", "None", "null"]
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
-    """The README's main job for Roermond, into a temporary folder."""
-    out = tmp_path_factory.mktemp("reports")
-    summary = run.run_all(gemeentecode="GM0957", out_dir=out, quiet=True)
-    assert not summary["failed"] and sorted(summary["ran"]) == sorted(PAGES)
-    return out
+    return build_tree(tmp_path_factory.mktemp("pages"))
 
 
-def _rendered_dom(page, profile):
-    return subprocess.run(
-        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--virtual-time-budget=15000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120).stdout
+@pytest.fixture(scope="module")
+def doms(reports, tmp_path_factory):
+    """Each page of the gemeente (landing page included) rendered once."""
+    profile = tmp_path_factory.mktemp("chromium")
+    return {name: rendered_dom(reports / GM / f"{name}.html", profile) for name in PAGES + [LANDING]}
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_chromium_renders_every_chart_and_the_map(reports, name, tmp_path):
-    dom = _rendered_dom(reports / f"{name}.html", tmp_path / "profile")
+def visible_text(dom: str) -> str:
+    """What a reader sees: the DOM without scripts, styles and tags (SVG <text> included)."""
+    dom = re.sub(r"<(script|style|title)\b.*?</\1>", " ", dom, flags=re.S | re.I)
+    dom = re.sub(r'<[^>]+aria-hidden="true"[^>]*>.*?</[^>]+>', " ", dom, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", dom)))
+
+
+@pytest.mark.parametrize("name", PAGES + [LANDING])
+def test_chromium_renders_every_chart_and_the_map(doms, name):
+    dom = doms[name]
     charts = dom.count('class="wm-chart')
     rendered = dom.count('class="marks"')  # the <svg> vega draws into each chart's div
     assert charts >= 1 and rendered == charts, (charts, rendered)
@@ -43,7 +48,89 @@ def test_chromium_renders_every_chart_and_the_map(reports, name, tmp_path):
     assert dom.count('aria-roledescription="geoshape"') >= 10
 
 
-def test_map_page_labels_every_wijk(reports, tmp_path):
-    dom = _rendered_dom(reports / "indicator_kaart.html", tmp_path / "profile")
+@pytest.mark.parametrize("name", PAGES + [LANDING])
+def test_no_english_in_what_a_reader_sees(doms, name):
+    text = visible_text(doms[name])
+    assert len(text) > 500
+    low = text.lower()
+    found = [p for p in ENGLISH if p in low] + [p for p in CASED if re.search(rf"\b{p}\b", text)]
+    assert not found, [(p, text[max(0, low.find(p.lower()) - 60):low.find(p.lower()) + 60]) for p in found]
+
+
+def test_map_page_labels_every_wijk(doms):
+    dom = doms["indicator_kaart"]
     assert dom.count('class="wm-chart') >= 3
     assert "Maasplassen" in dom and "Donderberg" in dom  # wijk labels drawn in the SVG
+
+
+def test_landing_map_links_each_wijk_to_its_profile(doms, reports):
+    dom = doms[LANDING]
+    # the wijk shapes are drawn with a link cursor, and each linked profile exists
+    assert dom.count("cursor: pointer") >= 10 or dom.count('cursor="pointer"') >= 10 or "pointer" in dom
+    page = (reports / GM / "index.html").read_text(encoding="utf-8")
+    spec = json.loads(re.search(r'wijkmonitor\.embed\("kaart", (\{.*?\}), WM_OPTS\)', page, re.S).group(1))
+    hrefs = {f["properties"]["wijknaam"]: f["properties"]["href"] for f in spec["layer"][0]["data"]["values"]}
+    assert len(hrefs) == 10 and hrefs["Donderberg"] == "wijkprofiel_WK095704.html"
+    assert all((reports / GM / h).is_file() for h in hrefs.values())
+
+
+def test_copied_light_page_draws_its_map_offline(reports, tmp_path):
+    """The reports folder copied elsewhere, opened from file:// with every network request failing."""
+    copy = tmp_path / "kopie"
+    shutil.copytree(reports, copy)
+    page = copy / GM / "wijkprofiel_WK095704.html"
+    assert page.stat().st_size < 150_000
+    source = page.read_text(encoding="utf-8")
+    assert '<script src="../_static/vega-' in source and "http://" not in source.split("<body>")[0]
+    dom = rendered_dom(page, tmp_path / "profile")
+    assert dom.count('aria-roledescription="geoshape"') >= 10
+    assert dom.count('class="marks"') == dom.count('class="wm-chart')
+    landing = rendered_dom(copy / GM / "index.html", tmp_path / "profile2")
+    assert landing.count('aria-roledescription="geoshape"') >= 10
+
+
+def test_profile_prints_to_a4_with_every_table_column(reports, tmp_path):
+    pdf = print_pdf(reports / GM / "wijkprofiel_WK095704.html", tmp_path / "profiel.pdf", tmp_path / "profile")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    words = set(text.split())
+    nb = json.loads((reports / GM / "wijkprofiel_WK095704.ipynb").read_text(encoding="utf-8"))
+    bundles = [o["data"]["application/vnd.wijkmonitor.table+json"] for c in nb["cells"] for o in c.get("outputs", [])
+               if "application/vnd.wijkmonitor.table+json" in o.get("data", {})]
+    kpi = bundles[0]
+    assert kpi["columns"][-1] == "Rang (1 = gunstigst)"
+    for col in kpi["columns"]:  # a header may wrap after a hyphen ("Wijk 0-" / "meting")
+        parts = [p for w in col.split() for p in re.split(r"(?<=-)", w) if p]
+        missing = [p for p in parts if p not in words and p.capitalize() not in words]
+        assert not missing, (col, missing)
+    flat = " ".join(text.split())
+    for row in kpi["data"]:  # the last column (Rang) of every row is printed, not cut off
+        assert row[-1] in flat or row[-1] == "-", row
+    assert "8 van 9" in flat and "10 van 10" in flat
+
+
+def test_saved_charts_carry_a_source_line(reports, tmp_path):
+    """The PNG/SVG links save the drawn chart with the page's source line under it."""
+    probe = reports / GM / "_probe_save.html"
+    page = (reports / GM / "wijkprofiel_WK095704.html").read_text(encoding="utf-8")
+    probe.write_text(page.replace("</body>", """<script>
+setTimeout(function () {
+  var v = wijkmonitor.views.vis1;
+  wijkmonitor.svgOf(v, WM_SOURCE).then(function (svg) {
+    var p = document.createElement("pre"); p.id = "probe-svg"; p.textContent = svg; document.body.appendChild(p);
+    return wijkmonitor.pngOf(v, WM_SOURCE);
+  }).then(function (url) {
+    var p = document.createElement("pre"); p.id = "probe-png"; p.textContent = url.slice(0, 40) + " " + url.length;
+    document.body.appendChild(p);
+  });
+}, 1500);
+</script></body>"""), encoding="utf-8")
+    try:
+        dom = html.unescape(rendered_dom(probe, tmp_path / "profile"))
+    finally:
+        probe.unlink()
+    svg = re.search(r'<pre id="probe-svg">(.*?)</pre>', dom, re.S).group(1)
+    assert svg.startswith("<svg") and "Bronnen: gemeente Roermond" in svg and "Wijkprofiel Donderberg" in svg
+    png = re.search(r'<pre id="probe-png">data:image/png;base64,\S* (\d+)</pre>', dom)
+    assert png and int(png.group(1)) > 10_000

@@ -75,9 +75,10 @@ def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) ->
         r = t.loc[code]
         props = {"wijkcode": code, "wijknaam": r["wijknaam"], "nr": int(r["nr"]),
                  "value": None if pd.isna(r["value"]) else float(r["value"]), "waarde": r["waarde"],
-                 "href": r["href"], "klik": "klik voor het wijkprofiel" if r["href"] else "nog geen wijkprofiel"}
+                 "href": r["href"] or None,
+                 "klik": "klik voor het wijkprofiel" if r["href"] else "nog geen wijkprofiel"}
         feats.append({"type": "Feature", "geometry": mapping(geom), "properties": props})
-        points.append({"lon": round(pt.x, 5), "lat": round(pt.y, 5), "nr": int(r["nr"]), "href": r["href"],
+        points.append({"lon": round(pt.x, 5), "lat": round(pt.y, 5), "nr": int(r["nr"]), "href": r["href"] or None,
                        "wijknaam": r["wijknaam"], "waarde": r["waarde"], "klik": props["klik"]})
     tooltip = [{"field": "properties.wijknaam", "type": "nominal", "title": "Wijk"},
                {"field": "properties.waarde", "type": "nominal", "title": legend_title},
@@ -139,8 +140,9 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     table, period = headline_values(obs, ind, wijken)
     table = table.sort_values(["value", "wijknaam"], ascending=[False, True], na_position="last").reset_index(drop=True)
     table["nr"] = range(1, len(table) + 1)
-    table["href"] = [f"wijkprofiel_{c}.html" if (page_dir / f"wijkprofiel_{c}.html").is_file() else None
-                     for c in table["wijkcode"]]
+    # "" when the profile is not on disk (pandas 3 would turn None into NaN in a str column)
+    table["href"] = pd.Series([f"wijkprofiel_{c}.html" if (page_dir / f"wijkprofiel_{c}.html").is_file() else ""
+                               for c in table["wijkcode"]], index=table.index, dtype=object)
     spec = _map_spec(shapes, table, ind, legend_title)
     direction = {"lower": "Lager is gunstiger. ", "higher": "Hoger is gunstiger. "}.get(e["direction"], "")
 
@@ -160,7 +162,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
             cards.append(f'<li><a href="{stem}.html">{label}</a><br><span class="wm-note">{what}</span></li>')
         else:
             cards.append(f'<li>{label}<br><span class="wm-note">nog niet beschikbaar</span></li>')
-    n_prof = int(table["href"].notna().sum())
+    n_prof = int((table["href"] != "").sum())
     meta = {"code": gemeentecode, "name": name, "profiles": n_prof, "wijken": len(table),
             "headline": e["label"], "period": period,
             "pages": [stem for stem, _, _ in PAGES if (page_dir / f"{stem}.html").is_file()]}

@@ -208,7 +208,7 @@ def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_di
     name = name or re.sub(r"^\.|\.running$", "", nb_path.stem)
     nb = nbformat.read(nb_path, as_version=4)
     source = source or page_source(nb)
-    source_line = f"{source} · {title} · wijkmonitor {time.strftime('%d-%m-%Y')}"
+    source_line = f"{source.rstrip('.')} · {title} · wijkmonitor {time.strftime('%d-%m-%Y')}"
     n_chart = n_table = 0
     for cell in nb.cells:
         keep = []

@@ -1,0 +1,154 @@
+"""Light pages, downloads, the self-contained page, the notebook display setup and the landing pages."""
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import display, landing, observations, trends, webpage
+from analysis.sources import pdok
+from pages_fixture import GM, PAGES, build_tree, titles
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    return build_tree(tmp_path_factory.mktemp("pages"))
+
+
+def links(page: str) -> list[str]:
+    return [h for h in re.findall(r'href="([^"#][^"]*)"', page) if not h.startswith(("http", "data:"))]
+
+
+def test_light_pages_share_one_vega_script(reports):
+    static = reports / "_static"
+    vega = list(static.glob("vega-*.js"))
+    assert len(vega) == 1 and vega[0].stat().st_size > 500_000
+    assert (static / "wijkmonitor.css").is_file() and (static / "wijkmonitor.js").is_file()
+    for name in PAGES:
+        page = (reports / GM / f"{name}.html").read_text(encoding="utf-8")
+        assert f'src="../_static/{vega[0].name}"' in page and 'href="../_static/wijkmonitor.css"' in page
+        assert "vega-embed" not in page.split("<body>")[0].split("</script>")[0][-2000:]  # no inlined bundle
+        assert not re.search(r'<script[^>]+src="https?://', page)
+    sizes = {n: (reports / GM / f"{n}.html").stat().st_size for n in PAGES if n.startswith("wijkprofiel")}
+    assert max(sizes.values()) < 150_000, sizes
+
+
+def test_every_download_link_resolves_to_a_file(reports):
+    checked = 0
+    for page in [reports / "index.html", *sorted((reports / GM).glob("*.html"))]:
+        for href in links(page.read_text(encoding="utf-8")):
+            target = (page.parent / href).resolve()
+            assert target.is_file(), (page.name, href)
+            checked += 1
+    assert checked >= 90
+    for name in PAGES:  # every table of a report has a CSV and an Excel file, linked from it
+        page = (reports / GM / f"{name}.html").read_text(encoding="utf-8")
+        n_tables = page.count('<table class="wm-table">')
+        assert page.count("Tabel downloaden:") == n_tables
+        for i in range(1, n_tables + 1):
+            assert f'href="{name}_tabel{i}.csv"' in page and f'href="{name}_tabel{i}.xlsx"' in page
+        assert page.count("Grafiek opslaan:") == page.count('class="wm-chart"') >= 1
+
+
+def test_table_downloads_hold_the_table(reports):
+    import openpyxl
+
+    csv = pd.read_csv(reports / GM / "wijkprofiel_WK095704_tabel1.csv", sep=";", encoding="utf-8-sig")
+    assert list(csv.columns) == ["KPI", "Wijk 0-meting", "Wijk 1-meting", "Roermond 1-meting", "Nederland 1-meting",
+                                 "Beweging", "Rang (1 = gunstigst)"]
+    row = csv.set_index("KPI").loc["Huishoudens tot 120% van het sociaal minimum"]
+    assert (row["Wijk 1-meting"], row["Nederland 1-meting"]) == ("25,0%", "12,2%")
+    sheet = openpyxl.load_workbook(reports / GM / "wijkprofiel_WK095704_tabel1.xlsx").active
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    assert rows["Huishoudens tot 120% van het sociaal minimum"][2] == "25,0%"
+
+
+def test_self_contained_page_for_email(reports, tmp_path):
+    nb = reports / GM / "wijkprofiel_WK095704.ipynb"
+    page = webpage.to_html(nb, titles()["wijkprofiel_WK095704"], reports, tmp_path, self_contained=True,
+                           name="wijkprofiel_WK095704")
+    head = page.split("</head>")[0]
+    assert '<link rel="stylesheet"' not in head and "<script src=" not in head and 'src="../_static' not in page
+    assert "vegaEmbed" in page and "wijkmonitor.embed" in page
+    assert page.count("data:text/csv;charset=utf-8;base64,") == 2
+    assert not list(tmp_path.iterdir())  # nothing written beside it: downloads are inside the page
+    assert "ruim twee keer het landelijk gemiddelde (12,2%)" in page
+
+
+def test_plain_nbconvert_shows_charts_not_placeholders(reports):
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter().from_filename(str(reports / GM / "wijkprofiel_WK095704.ipynb"))
+    assert "VegaLite 5 object" not in body and "&lt;VegaLite" not in body
+    assert body.count("<svg") + body.count("data:image/svg+xml") >= 3
+
+
+def test_display_setup_adds_table_bundle_and_svg():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    ip = InteractiveShell.instance()
+    ip.display_formatter.formatters["text/html"].enabled = True
+    display.setup(ip)
+    df = pd.DataFrame({"Waarde": ["25,0%"]}, index=pd.Index(["Donderberg"], name="Wijk"))
+    data, _ = ip.display_formatter.format(df)
+    assert "text/html" in data
+    assert data[display.TABLE_MIME] == {"columns": ["Wijk", "Waarde"], "data": [["Donderberg", "25,0%"]],
+                                        "index_columns": 1}
+    from analysis import maps
+
+    data, _ = ip.display_formatter.format(maps.locator(GM, "WK095704"))
+    assert display.VEGALITE_MIME in data and data["image/svg+xml"].lstrip().startswith("<svg")
+
+
+def test_report_only_rows_left_out_of_reader_tables():
+    obs = observations.load()
+    tab = trends.kpi_table(obs, trends.judgement_table(obs), "bijlage_2a")
+    assert "KPI zonder naam (Bijlage 2A, rij 12)" in tab.index
+    shown = display.reader_rows(tab)
+    assert "KPI zonder naam (Bijlage 2A, rij 12)" not in shown.index and len(shown) == len(tab) - 1
+    ids = pd.DataFrame({"indicator": ["unnamed_kpi_2a_row12", "households_below_120pct_social_minimum_pct"]})
+    assert list(display.reader_rows(ids)["indicator"]) == ["households_below_120pct_social_minimum_pct"]
+
+
+def test_landing_page_ranks_the_headline_and_links_profiles(reports):
+    page = (reports / GM / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Wijkmonitor Roermond</h1>" in page
+    assert "Huishoudens tot 120% van het sociaal minimum per wijk, 1-meting" in page
+    rows = re.findall(r'<tr><td class="wm-num">(\d+)</td><td>(.*?)</td>.*?<td class="wm-num">(.*?)</td>', page)
+    first = rows[0]
+    assert first[0] == "1" and "Roermond-Oost" in first[1] and first[2] == "25,4%"
+    assert any("Donderberg" in r[1] and r[2] == "25,0%" for r in rows)
+    assert rows[-1][2] == "geen gegevens" and "Maasplassen" in rows[-1][1]
+    assert 'href="overzicht.html"' in page and 'href="indicator_kaart.html"' in page
+    assert page.count('href="wijkprofiel_WK0957') == 10
+
+
+def test_landing_names_missing_profiles_and_root_keeps_other_gemeenten(reports, tmp_path):
+    root = tmp_path / "reports"
+    shutil.copytree(reports, root)
+    (root / GM / "wijkprofiel_WK095707.html").unlink()
+    other = root / "GM0935"  # another gemeente's reports, made by an earlier run (plumbing)
+    other.mkdir()
+    (other / "overzicht.html").write_text("<html></html>", encoding="utf-8")
+    obs = observations.load()
+    landing.write_gemeente_index(root, GM, obs, pdok.load_boundaries("wijk", 2024, GM))
+    page = (root / GM / "index.html").read_text(encoding="utf-8")
+    assert "Nog geen wijkprofiel voor: Herten." in page and 'href="wijkprofiel_WK095707.html"' not in page
+    assert "9 van de 10 wijken hebben een wijkprofiel" in page
+    landing.write_root_index(root)
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert 'href="GM0957/index.html">Roermond</a>' in index and "9 van 10" in index
+    assert 'href="GM0935/overzicht.html"' in index
+
+
+def test_headline_defaults_to_population_density_without_the_monitor_indicator():
+    obs = observations.load()
+    kwb = obs[obs["dataset"].str.startswith("kwb")]
+    assert landing.default_headline(obs) == "households_below_120pct_social_minimum_pct"
+    assert landing.default_headline(kwb) == "population_density"
+    shapes = pdok.load_boundaries("wijk", 2024, GM)
+    tab, period = landing.headline_values(kwb, "population_density", shapes[["wijkcode", "wijknaam"]])
+    assert period == "2025" and tab["value"].notna().sum() >= 9
