@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import display, landing, observations, trends, webpage
+from analysis import display, landing, observations, webpage
 from analysis.sources import pdok
-from pages_fixture import GM, PAGES, build_tree, titles
+from pages_fixture import GM, PAGES, build_tree, page as page_of, titles
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_light_pages_share_one_vega_script(reports):
     assert len(vega) == 1 and vega[0].stat().st_size > 500_000
     assert (static / "wijkmonitor.css").is_file() and (static / "wijkmonitor.js").is_file()
     for name in PAGES:
-        page = (reports / GM / f"{name}.html").read_text(encoding="utf-8")
+        page = page_of(reports, name).read_text(encoding="utf-8")
         assert f'src="../_static/{vega[0].name}"' in page and 'href="../_static/wijkmonitor.css"' in page
         assert "vega-embed" not in page.split("<body>")[0].split("</script>")[0][-2000:]  # no inlined bundle
         assert not re.search(r'<script[^>]+src="https?://', page)
@@ -45,7 +45,7 @@ def test_every_download_link_resolves_to_a_file(reports):
             checked += 1
     assert checked >= 90
     for name in PAGES:  # every table of a report has a CSV and an Excel file, linked from it
-        page = (reports / GM / f"{name}.html").read_text(encoding="utf-8")
+        page = page_of(reports, name).read_text(encoding="utf-8")
         n_tables = page.count('<table class="wm-table">')
         assert page.count("Tabel downloaden:") == n_tables
         for i in range(1, n_tables + 1):
@@ -104,13 +104,14 @@ def test_display_setup_adds_table_bundle_and_svg():
 
 
 def test_report_only_rows_left_out_of_reader_tables():
-    obs = observations.load()
-    tab = trends.kpi_table(obs, trends.judgement_table(obs), "bijlage_2a")
-    assert "KPI zonder naam (Bijlage 2A, rij 12)" in tab.index
-    shown = display.reader_rows(tab)
-    assert "KPI zonder naam (Bijlage 2A, rij 12)" not in shown.index and len(shown) == len(tab) - 1
-    ids = pd.DataFrame({"indicator": ["unnamed_kpi_2a_row12", "households_below_120pct_social_minimum_pct"]})
-    assert list(display.reader_rows(ids)["indicator"]) == ["households_below_120pct_social_minimum_pct"]
+    from analysis.catalogue import label
+
+    assert "unnamed_kpi_2a_row12" in display.REPORT_ONLY_INDICATORS
+    kpis = ["unnamed_kpi_2a_row12", "households_below_120pct_social_minimum_pct"]
+    by_label = pd.DataFrame({"1-meting": ["-", "15,1%"]}, index=pd.Index([label(i) for i in kpis], name="KPI"))
+    assert list(display.reader_rows(by_label).index) == ["Huishoudens tot 120% van het sociaal minimum"]
+    by_id = pd.DataFrame({"indicator": kpis})
+    assert list(display.reader_rows(by_id)["indicator"]) == ["households_below_120pct_social_minimum_pct"]
 
 
 def test_landing_page_ranks_the_headline_and_links_profiles(reports):
@@ -122,7 +123,8 @@ def test_landing_page_ranks_the_headline_and_links_profiles(reports):
     assert first[0] == "1" and "Roermond-Oost" in first[1] and first[2] == "25,4%"
     assert any("Donderberg" in r[1] and r[2] == "25,0%" for r in rows)
     assert rows[-1][2] == "geen gegevens" and "Maasplassen" in rows[-1][1]
-    assert 'href="overzicht.html"' in page and 'href="indicator_kaart.html"' in page
+    for name in ("overzicht", "indicator_kaart"):
+        assert f'href="{page_of(reports, name).name}"' in page
     assert page.count('href="wijkprofiel_WK0957') == 10
 
 
@@ -133,7 +135,7 @@ def test_landing_names_missing_profiles_and_root_keeps_other_gemeenten(reports, 
     other = root / "GM0935"  # another gemeente's reports, made by an earlier run (plumbing)
     other.mkdir()
     (other / "overzicht.html").write_text("<html></html>", encoding="utf-8")
-    obs = observations.load()
+    obs = observations.load(GM)
     landing.write_gemeente_index(root, GM, obs, pdok.load_boundaries("wijk", 2024, GM))
     page = (root / GM / "index.html").read_text(encoding="utf-8")
     assert "Nog geen wijkprofiel voor: Herten." in page and 'href="wijkprofiel_WK095707.html"' not in page
@@ -145,7 +147,7 @@ def test_landing_names_missing_profiles_and_root_keeps_other_gemeenten(reports, 
 
 
 def test_headline_defaults_to_population_density_without_the_monitor_indicator():
-    obs = observations.load()
+    obs = observations.load(GM)
     kwb = obs[obs["dataset"].str.startswith("kwb")]
     assert landing.default_headline(obs) == "households_below_120pct_social_minimum_pct"
     assert landing.default_headline(kwb) == "population_density"

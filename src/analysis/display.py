@@ -22,9 +22,19 @@ VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 RENDERER = "wijkmonitor"
 SVG_ENV = "WIJKMONITOR_CHART_SVG"
 
-# Indicators that exist only to reproduce the report (e.g. a row without a KPI name, all '-'):
-# kept in the reproduction tables, left out of tables meant for readers.
-REPORT_ONLY_INDICATORS = frozenset({"unnamed_kpi_2a_row12"})
+
+
+def _report_only() -> frozenset[str]:
+    from analysis.catalogue import catalogue
+
+    cat = catalogue()
+    flagged = cat.index[cat["report_only"].fillna(False).astype(bool)] if "report_only" in cat else []
+    return frozenset(flagged) | {"unnamed_kpi_2a_row12"}
+
+
+# Indicators that exist only to reproduce the report (catalogue `report_only`, e.g. the row without
+# a KPI name, all '-'): kept in the reproduction tables, left out of tables meant for readers.
+REPORT_ONLY_INDICATORS = _report_only()
 
 
 def reader_rows(df: pd.DataFrame, column: str | None = None) -> pd.DataFrame:

@@ -185,7 +185,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     head = (webpage.page_head(webpage._rel(reports_root / webpage.STATIC_DIR, page_dir), False)
             + f"\n<script>var WM_OPTS = {webpage._embed_options()};</script>"
             + f'\n<meta name="{META}" content="{html.escape(json.dumps(meta, ensure_ascii=False))}">')
-    nav = webpage.nav_html(page_dir, reports_root, gemeente_index=False)
+    nav = webpage.nav_html(webpage._rel(reports_root, page_dir), gemeente_index=False)
     footer = (f"Bronnen: CBS; CBS/Kadaster (PDOK), CC BY 4.0; gemeente {html.escape(name)}. "
               f"Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}.")
     page = webpage._shell(f"Wijkmonitor {name}", "\n".join(body), head, nav, footer)

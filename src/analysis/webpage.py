@@ -179,12 +179,13 @@ def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(Path(target).resolve(), Path(start).resolve())).as_posix()
 
 
-def nav_html(page_dir: Path, reports_root: Path | None, gemeente_index: bool = True) -> str:
+def nav_html(rel_root: str | None, gemeente_index: bool = True) -> str:
+    """Links to the gemeente's landing page (same folder) and to the root index (`rel_root`)."""
     links = []
     if gemeente_index:
         links.append('<a href="index.html">&larr; Startpagina van de gemeente</a>')
-    if reports_root is not None and Path(reports_root).resolve() != Path(page_dir).resolve():
-        links.append(f'<a href="{_rel(Path(reports_root) / "index.html", page_dir)}">Alle gemeenten</a>')
+    if rel_root not in (None, "", "."):
+        links.append(f'<a href="{rel_root}/index.html">Alle gemeenten</a>')
     return '<nav class="wm-nav">' + "".join(links) + "</nav>"
 
 
@@ -198,14 +199,34 @@ def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_di
     download files (default: the notebook's stem). Without `reports_root` the page is
     self-contained. Returns the HTML; the caller writes it to `page_dir/<name>.html`.
     """
-    import nbformat
-
     if reports_root is not None and Path(reports_root).suffix == ".js":  # the former call to_html(nb, title, bundle)
         bundle, reports_root, self_contained = Path(reports_root), None, True
     self_contained = self_contained or reports_root is None
+    page_dir = Path(page_dir or Path(nb_path).parent)
+    rel_static = None if self_contained else _rel(Path(reports_root) / STATIC_DIR, page_dir)
+    rel_root = None if self_contained else _rel(Path(reports_root), page_dir)
+    page, files = to_page(nb_path, title, rel_static, self_contained, name=name, bundle=bundle, source=source,
+                          rel_root=rel_root)
+    for fname, data in files.items():
+        write_bytes_atomic(page_dir / fname, data)
+    return page
+
+
+def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", self_contained: bool = False, *,
+            name: str | None = None, bundle: Path | None = None, source: str | None = None,
+            rel_root: str | None = "..") -> tuple[str, dict[str, bytes]]:
+    """(HTML, download files by file name) of an executed notebook; writes nothing.
+
+    For workers that return bytes: the caller writes the files beside `<name>.html`.
+    `rel_static`/`rel_root`: the `_static/` folder and the reports root relative to the page
+    (a page in `reports/<GM>/`: "../_static" and ".."). `name` is the page's file stem.
+    """
+    import nbformat
+
+    self_contained = self_contained or rel_static is None
     nb_path = Path(nb_path)
-    page_dir = Path(page_dir or nb_path.parent)
     name = name or re.sub(r"^\.|\.running$", "", nb_path.stem)
+    files: dict[str, bytes] = {}
     nb = nbformat.read(nb_path, as_version=4)
     source = source or page_source(nb)
     source_line = f"{source.rstrip('.')} · {title} · wijkmonitor {time.strftime('%d-%m-%Y')}"
@@ -239,8 +260,7 @@ def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_di
                     links = [("CSV", "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv).decode(), f"{stem}.csv", None),
                              ("Excel", f"data:{XLSX_MIME};base64," + base64.b64encode(xlsx).decode(), f"{stem}.xlsx", None)]
                 else:
-                    write_bytes_atomic(page_dir / f"{stem}.csv", csv)
-                    write_bytes_atomic(page_dir / f"{stem}.xlsx", xlsx)
+                    files[f"{stem}.csv"], files[f"{stem}.xlsx"] = csv, xlsx
                     links = [("CSV", f"{stem}.csv", f"{stem}.csv", None), ("Excel", f"{stem}.xlsx", f"{stem}.xlsx", None)]
                 o["data"] = {"text/html": table_html(payload) + _downloads("Tabel downloaden", links)}
             keep.append(o)
@@ -249,7 +269,6 @@ def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_di
     nb.metadata["title"] = title
     body, _ = html_exporter().from_notebook_node(nb)
     body = _CDN_SCRIPT.sub("", body)
-    rel_static = None if self_contained else _rel(Path(reports_root) / STATIC_DIR, page_dir)
     head = page_head(rel_static, self_contained, bundle, charts=n_chart > 0)
     if n_chart:
         head += (f"\n<script>var WM_OPTS = {_embed_options()};\n"
@@ -258,5 +277,5 @@ def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_di
     if n_table or n_chart:
         footer += " Onder elke tabel en grafiek staan links om die op te slaan" + (
             " (tabellen als CSV en Excel, grafieken als PNG en SVG)." if n_table and n_chart else ".")
-    nav = "" if self_contained else nav_html(page_dir, reports_root)
-    return _shell(title, body, head, nav, footer)
+    nav = "" if self_contained else nav_html(rel_root)
+    return _shell(title, body, head, nav, footer), files
