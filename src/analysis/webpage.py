@@ -273,7 +273,7 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
     if n_chart:
         head += (f"\n<script>var WM_OPTS = {_embed_options()};\n"
                  f"var WM_SOURCE = {json.dumps(source_line, ensure_ascii=False)};</script>")
-    footer = f"{html.escape(source)}. Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}."
+    footer = f"{html.escape(source.rstrip('.'))}. Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}."
     if n_table or n_chart:
         footer += " Onder elke tabel en grafiek staan links om die op te slaan" + (
             " (tabellen als CSV en Excel, grafieken als PNG en SVG)." if n_table and n_chart else ".")
