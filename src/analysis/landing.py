@@ -234,12 +234,14 @@ def write_root_index(reports_root: Path) -> Path:
         first = f'<a href="{code}/index.html">{name}</a>' if g["index"] else name
         links = " · ".join(f'<a href="{code}/{stem}.html">{label}</a>' for stem, label, _ in PAGES if stem in g["pages"])
         wijken = f"{g['profiles']} van {g['wijken']}" if g.get("wijken") else str(g["profiles"])
-        rows.append(f"<tr><td>{first}</td><td>{code}</td><td>{wijken}</td><td>{links or '-'}</td></tr>")
+        kern = html.escape(f"{g['headline']}, {g['period']}") if g.get("headline") else "-"
+        rows.append(f"<tr><td>{first}</td><td>{code}</td><td class=\"wm-num\">{wijken}</td><td>{links or '-'}</td>"
+                    f"<td>{kern}</td></tr>")
     intro = (f"<p>Rapporten voor {len(gms)} gemeente{'n' if len(gms) != 1 else ''}. Kies een gemeente voor de kaart "
              "met haar wijken en de wijkprofielen.</p>" if gms else "<p>Er zijn nog geen rapporten gemaakt.</p>")
     body = ("<h1>Wijkmonitor</h1>" + intro +
-            '<table class="wm-table"><thead><tr><th>Gemeente</th><th>Code</th><th>Wijkprofielen</th>'
-            "<th>Overzicht en kaart</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>")
+            '<table class="wm-table"><thead><tr><th>Gemeente</th><th>Code</th><th class="wm-num">Wijkprofielen</th>'
+            "<th>Overzicht en kaart</th><th>Kernindicator op de kaart</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>")
     head = webpage.page_head(webpage.STATIC_DIR, False, charts=False)
     footer = f"Bronnen: CBS; CBS/Kadaster (PDOK), CC BY 4.0; de gemeenten. Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}."
     return write_text_atomic(reports_root / "index.html", webpage._shell("Wijkmonitor", body, head, "", footer))
