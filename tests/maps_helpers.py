@@ -58,27 +58,14 @@ def amsterdam_density() -> pd.DataFrame:
     return df
 
 
-def national_120pct() -> pd.DataFrame:
-    """NL share of households below 120% of the social minimum per year, 2011-2024 (83841NED mirror)."""
-    d = paths.mirror_dir(required=True) / "cbs" / "odata4_83841NED"
-    o = pd.read_csv(d / "Observations.csv", sep=";", decimal=",", dtype={"KenmerkenVanHuishoudens": str})
-    o = o[(o.Measure == "1050010_2") & (o.KenmerkenVanHuishoudens == "1050010")
-          & (o.InkomensgrensHuishouden == "A043008") & (o.DuurInkomenspositie == "A028721")]
-    years = o.Perioden.str[:4].astype(int).to_numpy()
-    return pd.DataFrame({"area_code": "NL00", "area_name": "Nederland", "area_level": "land",
-                         "indicator": "households_below_120pct_social_minimum_pct", "dataset": "cbs_83841NED",
-                         "meting": pd.array([pd.NA] * len(o), dtype="Int64"), "year": pd.array(years, dtype="Int64"),
-                         "period": years.astype(str), "value": o.Value.astype(float).to_numpy(), "status": "ok",
-                         "source": "CBS StatLine 83841NED"})
-
-
 def region_density(codes) -> pd.DataFrame:
-    """Gemeente population density per year (mirror's PDOK gemeente attributes) as kwb_gemeenten rows."""
-    a = pd.read_csv(paths.mirror_dir(required=True) / "cbs" / "geoinzicht_pdok_wijkbuurtkaart_gemeenten_2012-2024_attributes.csv")
-    a = a[a.gemeentecode.isin(codes)].dropna(subset=["bevolkingsdichtheid"])
-    return pd.DataFrame({"area_code": a.gemeentecode.to_numpy(), "area_name": a.gemeentenaam.to_numpy(),
-                         "area_level": "gemeente", "indicator": "population_density", "dataset": "kwb_gemeenten",
-                         "meting": pd.array([pd.NA] * len(a), dtype="Int64"),
-                         "year": pd.array(a.kaartjaar.to_numpy(), dtype="Int64"), "period": a.kaartjaar.astype(str).to_numpy(),
-                         "value": a.bevolkingsdichtheid.astype(float).to_numpy(), "status": "ok",
-                         "source": "PDOK wijk- en buurtkaart, gemeenten"})
+    """Gemeente population density per year (the real gemeente series of the mirror) as observation rows."""
+    from analysis.areas import level_of
+    from analysis.sources import cbs
+
+    df = cbs.gemeente_series(list(codes))
+    df = df[df.indicator == "population_density"].copy()
+    df["area_level"] = df["area_code"].map(level_of)
+    df["meting"] = pd.array([pd.NA] * len(df), dtype="Int64")
+    df["year"] = df["year"].astype("Int64")
+    return df.reset_index(drop=True)
