@@ -87,11 +87,15 @@ def _known_gemeenten(obs: pd.DataFrame) -> dict[str, str]:
         return dict(zip(g["area_code"], g["area_name"]))
 
 
-def detect_gemeente(doc: Document, obs: pd.DataFrame) -> str:
-    """The gemeente named most often in the running text (at least three times)."""
+def detect_gemeente(doc: Document, obs: pd.DataFrame | None = None) -> str:
+    """The gemeente named most often in the running text (at least three times), among every
+    gemeente of the boundary data (or of `obs`)."""
+    from analysis import gemeenten
+
     text = " ".join(s.text for s in doc.sentences)
+    known = _known_gemeenten(obs) if obs is not None else {c: gemeenten.name(c) for c in gemeenten.codes()}
     counts = {c: len(re.findall(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text))
-              for c, n in _known_gemeenten(obs).items() if n}
+              for c, n in known.items() if n}
     best = max(counts, key=counts.get, default=None)
     if best is None or counts[best] < 3:
         raise UnknownAreaError(f"{doc.path}: geen gemeente herkend in de tekst; geef --gemeente GM0000")
@@ -160,9 +164,7 @@ def cli(argv: list[str] | None = None) -> int:
         doc = read(args.file)
         obs = None
         if gms is None:
-            obs = load_observations("GM0957")  # any table with gemeente names serves detection
-            gms = [detect_gemeente(doc, obs)]
-            obs = None
+            gms = [detect_gemeente(doc)]
         res = check_document(doc, gms, obs)
         csv_path = Path(args.csv) if args.csv else Path.cwd() / f"{Path(args.file).stem}.check-text.csv"
         write_atomic(csv_path, lambda t: res.table.to_csv(t, index=False))
