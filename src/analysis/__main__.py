@@ -8,18 +8,25 @@ import sys
 from analysis.errors import WijkmonitorError
 
 
-def _positive(text: str) -> int:
+class _Parser(argparse.ArgumentParser):
+    """Wrong options: one line (the usage only with --help)."""
+
+    def error(self, message):
+        self.exit(2, f"fout: {message} (zie python -m analysis --help)\n")
+
+
+def _jobs(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
         n = 0
     if n < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is geen positief geheel getal (bijv. --jobs 2)")
+        raise argparse.ArgumentTypeError(f"{text}: moet een positief geheel getal zijn (bijv. --jobs 2)")
     return n
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    parser = _Parser(prog="python -m analysis", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="toon bij fouten de volledige traceback")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="bouw de verwerkte data (data/processed/<GM>/)")
@@ -34,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--all", action="store_true", help="alle gemeenten van Nederland")
     g.add_argument("--regio", help="een regio uit data/raw/regions.yml")
     r.add_argument("--wijk", action="append", help="alleen deze wijkcode(s) (herhaalbaar; één gemeente)")
-    r.add_argument("--jobs", type=_positive, default=None, help="notebooks tegelijk (standaard: aantal CPU's)")
+    r.add_argument("--jobs", type=_jobs, default=None, help="notebooks tegelijk (standaard: aantal CPU's)")
     r.add_argument("--force", action="store_true", help="opnieuw uitvoeren, ook als niets veranderde")
     r.add_argument("--out", default=None, help="map voor de rapporten (standaard reports/)")
     r.add_argument("--scheduler", default=None,
@@ -127,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
         print(f"fout: {describe(exc)}", file=sys.stderr)
-        return 2 if isinstance(exc, WijkmonitorError) else 1
+        return 2 if isinstance(exc, (WijkmonitorError, OSError)) else 1
 
 
 if __name__ == "__main__":
