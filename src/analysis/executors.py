@@ -142,7 +142,7 @@ class DaskExecutor:
     def __init__(self, address, notebook_dir: str):
         from distributed import Client
 
-        self.client = address if hasattr(address, "submit") else Client(address, timeout="20s")
+        self.client = address if hasattr(address, "submit") else Client(address, timeout="10s")
         self.own_client = not hasattr(address, "submit")
         self.client.register_plugin(_dask_plugin(notebook_dir))
         self.jobs = max(sum(self.client.nthreads().values()), 1)
