@@ -18,7 +18,9 @@ from analysis import paths, run
 from analysis.failures import describe
 
 PY = sys.executable
+PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
 TASK = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "Donderberg", {"wijkcode": "WK095704"})
+SLOW = {"WIJKMONITOR_PROBE_SLEEP": "1.5"}
 
 
 def _cli(*args, env=None, timeout=180, **kw):
@@ -64,7 +66,8 @@ def _wait_for(cond, timeout: float, step: float = 0.2):
 
 
 def _start_run(out: Path, *extra) -> subprocess.Popen:
-    return subprocess.Popen([PY, "-m", "analysis", "run", "--out", str(out), "--jobs", "2", "--force", *extra],
+    return subprocess.Popen([PY, "-m", "analysis", "run", "--out", str(out), "--jobs", "2", "--force",
+                             "--notebooks", str(PROBES), *extra], env={**os.environ, **SLOW},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -133,11 +136,13 @@ def test_second_run_waits_or_refuses(tmp_path):
     pids = set()
     try:
         pids = _wait_for(lambda: _kernels_up(proc), 120)
-        res = _cli("run", "--out", str(tmp_path), "--no-wait", "--wijk", "WK095704", timeout=60)
+        res = _cli("run", "--out", str(tmp_path), "--no-wait", "--wijk", "WK095704", "--notebooks", str(PROBES),
+                   timeout=60)
         assert res.returncode == 2
         assert res.stderr.strip().splitlines() == [
             f"fout: {tmp_path}: een andere run (pid {proc.pid}) is hier bezig; probeer het later opnieuw"]
-        waiter = subprocess.Popen([PY, "-m", "analysis", "run", "--out", str(tmp_path), "--wijk", "WK095704"],
+        waiter = subprocess.Popen([PY, "-m", "analysis", "run", "--out", str(tmp_path), "--wijk", "WK095704",
+                                   "--notebooks", str(PROBES)],
                                   stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         try:
             first = waiter.stderr.readline()
@@ -151,11 +156,11 @@ def test_second_run_waits_or_refuses(tmp_path):
 
 @pytest.mark.parametrize("content", ["{garbage", "[]", ""])
 def test_damaged_manifest_is_set_aside_and_rebuilt(tmp_path, content, capsys):
-    run.run_all(tasks=[TASK], out_dir=tmp_path, quiet=True, jobs=1)
+    run.run_all(tasks=[TASK], out_dir=tmp_path, quiet=True, jobs=1, notebook_dir=PROBES)
     manifest = tmp_path / "GM0957" / ".manifest.json"
     good = json.loads(manifest.read_text())
     manifest.write_text(content)
-    summary = run.run_all(tasks=[TASK], out_dir=tmp_path, jobs=1)
+    summary = run.run_all(tasks=[TASK], out_dir=tmp_path, jobs=1, notebook_dir=PROBES)
     assert summary["ran"] == [] and summary["skipped"] == ["wijkprofiel_WK095704"]  # rebuilt from disk
     assert json.loads(manifest.read_text()) == good
     aside = list((tmp_path / "GM0957").glob(".manifest.json.beschadigd-*"))
@@ -174,7 +179,7 @@ def test_full_disk_names_the_file_and_keeps_the_manifest(tmp_path, monkeypatch):
 
     monkeypatch.setattr(run, "write_bytes_atomic", full)
     with pytest.raises(run.RunError) as exc:
-        run.run_all(tasks=[TASK], out_dir=tmp_path, quiet=True, jobs=1)
+        run.run_all(tasks=[TASK], out_dir=tmp_path, quiet=True, jobs=1, notebook_dir=PROBES)
     assert str(exc.value) == f"{tmp_path}/GM0957/wijkprofiel_WK095704.html: schijf vol; maak ruimte vrij " \
                              "en start opnieuw (eerdere rapporten zijn intact)"
     assert not (tmp_path / "GM0957" / "wijkprofiel_WK095704.html").exists()
@@ -206,7 +211,7 @@ def test_catalogue_syntax_error_named_once(tmp_path, monkeypatch):
     catalogue._entries.cache_clear()
     try:
         with pytest.raises(run.RunError, match=r"catalogue\.yml:\d+: YAML-syntaxfout") as exc:
-            run.run_all(tasks=[TASK], out_dir=tmp_path / "r", quiet=True, jobs=1, build=False)
+            run.run_all(tasks=[TASK], out_dir=tmp_path / "r", quiet=True, jobs=1, build=False, notebook_dir=PROBES)
         assert "\n" not in str(exc.value) and "<unicode string>" not in str(exc.value)
     finally:
         catalogue._entries.cache_clear()
@@ -218,12 +223,17 @@ def test_empty_raw_file_is_named(tmp_path, monkeypatch):
 
     raw = tmp_path / "raw"
     shutil.copytree(paths.RAW_DIR, raw, ignore=shutil.ignore_patterns("cbs"))
-    (raw / "report_bijlage1.csv").write_bytes(b"")
+    (raw / "GM0957" / "voortgangsrapportage_2025.csv").write_bytes(b"")
     monkeypatch.setattr(paths, "RAW_DIR", raw)
+    empty = raw / "GM0957" / "voortgangsrapportage_2025.csv"
     with pytest.raises(pd.errors.EmptyDataError) as exc:
-        pd.read_csv(raw / "report_bijlage1.csv")
-    assert describe(exc.value) == (f"{raw / 'report_bijlage1.csv'}: leeg bestand; zet de inhoud terug "
-                                   f"(bijv. git checkout -- {raw / 'report_bijlage1.csv'})")
+        pd.read_csv(empty)
+    assert describe(exc.value) == f"{empty}: leeg bestand; zet de inhoud terug (bijv. git checkout -- {empty})"
+    from analysis import observations
+
+    with pytest.raises(Exception) as exc:  # the build itself, as `python -m analysis build` runs it
+        observations.build("GM0957", out_dir=tmp_path / "processed")
+    assert str(empty) in describe(exc.value)
 
 
 def _as_nobody() -> list[str]:
@@ -260,6 +270,6 @@ def test_debug_shows_the_traceback(tmp_path):
 
 
 def test_no_tcp_warning_from_kernels(tmp_path):
-    res = _cli("run", "--out", str(tmp_path), "--wijk", "WK095704", "--jobs", "1")
+    res = _cli("run", "--out", str(tmp_path), "--wijk", "WK095704", "--jobs", "1", "--notebooks", str(PROBES))
     assert res.returncode == 0, res.stderr[-2000:]
     assert "without encryption" not in res.stderr and "Traceback" not in res.stderr

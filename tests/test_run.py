@@ -3,8 +3,12 @@ import re
 
 import pytest
 
+from pathlib import Path
+
 from analysis import run
 from analysis.errors import UnknownAreaError
+
+PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
 
 
 def test_unknown_wijk_fails_fast_with_valid_codes():
@@ -23,30 +27,37 @@ def test_tasks_cover_every_wijk():
 
 
 def test_broken_parameter_isolated_and_good_report_kept(tmp_path):
-    root, tmp_path = tmp_path, tmp_path / "GM0957"  # reports/<GM>/
+    root, out = tmp_path, tmp_path / "GM0957"  # reports/<GM>/
     good = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "WK095707"})
     other = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "Donderberg", {"wijkcode": "WK095704"})
-    first = run.run_all(tasks=[good], out_dir=root, jobs=1, quiet=True)
+    first = run.run_all(tasks=[good], out_dir=root, jobs=1, quiet=True, notebook_dir=PROBES)
     assert first["ran"] == ["wijkprofiel_WK095707"]
-    before = (tmp_path / "wijkprofiel_WK095707.html").read_bytes()
-    assert "Herten" in before.decode()
+    before = (out / "wijkprofiel_WK095707.html").read_bytes()
+    assert "probe WK095707" in before.decode()
 
     # Same report, now with a broken parameter, next to a good one: the batch goes on.
-    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "WK095799"})
-    second = run.run_all(tasks=[broken, other], out_dir=root, jobs=2, quiet=True)
+    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "FOUT"})
+    second = run.run_all(tasks=[broken, other], out_dir=root, jobs=2, quiet=True, notebook_dir=PROBES)
     assert second["ran"] == ["wijkprofiel_WK095704"]
     assert [f["name"] for f in second["failed"]] == ["wijkprofiel_WK095707"]
-    assert "WK095799" in second["failed"][0]["error"]
-    assert (tmp_path / "wijkprofiel_WK095707.html").read_bytes() == before  # the good earlier report
-    assert (tmp_path / "wijkprofiel_WK095704.ipynb").is_file()
-    assert not list(tmp_path.glob(".*running*")) and not list(tmp_path.glob("*.tmp"))
-    index = (tmp_path / "index.html").read_text()
+    assert second["failed"][0]["error"] == "ValueError: onbekende code 'FOUT'"
+    assert (out / "wijkprofiel_WK095707.html").read_bytes() == before  # the good earlier report
+    assert (out / "wijkprofiel_WK095704.ipynb").is_file()
+    assert not list(out.glob(".*running*")) and not list(out.glob("*.tmp"))
+    index = (out / "index.html").read_text()
     assert "mislukt" in index and "wijkprofiel_WK095704.html" in index
 
     # Unchanged inputs: nothing runs again.
-    third = run.run_all(tasks=[other], out_dir=root, quiet=True)
+    third = run.run_all(tasks=[other], out_dir=root, quiet=True, notebook_dir=PROBES)
     assert third["ran"] == [] and third["skipped"] == ["wijkprofiel_WK095704"]
     assert "GM0957/index.html" in (root / "index.html").read_text()  # the page listing every gemeente
+    # A changed notebook runs again.
+    changed = tmp_path / "nb"
+    changed.mkdir()
+    text = (PROBES / "wijkprofiel.ipynb").read_text().replace("probe {code}", "probe2 {code}")
+    (changed / "wijkprofiel.ipynb").write_text(text)
+    fourth = run.run_all(tasks=[other], out_dir=root, quiet=True, notebook_dir=changed)
+    assert fourth["ran"] == ["wijkprofiel_WK095704"]
 
 
 def test_html_report_is_offline_and_hides_code(tmp_path):
@@ -64,7 +75,7 @@ def test_html_report_is_offline_and_hides_code(tmp_path):
 def test_unknown_parameter_is_an_error(tmp_path):
     bad = run.Task("wijkprofiel.ipynb", "wijkprofiel_x", "x", {"wijk": "WK095704"})
     with pytest.raises(run.UnknownParameterError, match=r"wijkprofiel.ipynb: onbekende parameter\(s\) \['wijk'\].*wijkcode"):
-        run.run_all(tasks=[bad], out_dir=tmp_path, quiet=True)
+        run.run_all(tasks=[bad], out_dir=tmp_path, quiet=True, notebook_dir=PROBES)
     assert not list((tmp_path / "GM0957").glob("*.ipynb"))
 
 
@@ -98,7 +109,8 @@ def test_failing_gemeente_is_skipped_and_reported(tmp_path, monkeypatch):
 
     monkeypatch.setattr(run, "tasks_for", tasks_for)
     monkeypatch.setattr(run, "build_processed", build)
-    summary = run.run_all(gemeenten=["GM0957", "GM9999", "GM1711"], out_dir=tmp_path, quiet=True, jobs=1)
+    summary = run.run_all(gemeenten=["GM0957", "GM9999", "GM1711"], out_dir=tmp_path, quiet=True, jobs=1,
+                          notebook_dir=PROBES)
     assert summary["ran"] == ["wijkprofiel_WK095704"]
     assert set(summary["gemeenten_failed"]) == {"GM9999", "GM1711"}
     assert "GM9999" in summary["gemeenten_failed"]["GM9999"]

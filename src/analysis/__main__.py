@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None, help="map voor de rapporten (standaard reports/)")
     r.add_argument("--scheduler", default=None,
                    help="Dask-scheduler tcp://HOST:PORT (of env WIJKMONITOR_SCHEDULER); standaard lokaal")
+    r.add_argument("--notebooks", default=None, help="map met de notebooks (standaard notebooks/)")
     r.add_argument("--no-wait", action="store_true", help="weiger meteen als een andere run bezig is")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     t = sub.add_parser("tabellen", help="tabellen (analysis.tables)")
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.wijk and len(gms) != 1:
             raise run.RunError("--wijk: alleen met één gemeente (--gemeente GM…)")
         summary = run.run_all(gemeenten=gms, wijken=args.wijk, jobs=args.jobs, force=args.force,
-                              out_dir=args.out, scheduler=args.scheduler, wait=not args.no_wait, debug=debug)
+                              out_dir=args.out, notebook_dir=args.notebooks, scheduler=args.scheduler, wait=not args.no_wait, debug=debug)
         return 0 if not summary["failed"] and not summary["gemeenten_failed"] else 1
     except Interrupted as exc:
         print(exc, file=sys.stderr)

@@ -264,10 +264,10 @@ def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
 # --- processed data --------------------------------------------------------------------------------
 
 def _raw_inputs(gm: str) -> list[Path]:
-    raw = paths.RAW_DIR
-    files = [raw / "regions.yml"] + sorted((raw / gm).glob("*")) if (raw / gm).is_dir() else [raw / "regions.yml"]
-    if gm == DEFAULT_GEMEENTE:
-        files += sorted(raw.glob("report_*.csv"))
+    """The gemeente's own files (monitor.yml, measurements) and the region definitions."""
+    raw_fn = getattr(paths, "gemeente_raw_dir", lambda g: paths.RAW_DIR / g)
+    own = raw_fn(gm)
+    files = [paths.RAW_DIR / "regions.yml"] + (sorted(p for p in own.rglob("*") if p.is_file()) if own.is_dir() else [])
     return [p for p in files if p.is_file()]
 
 
