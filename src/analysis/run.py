@@ -37,8 +37,8 @@ MANIFEST = ".manifest.json"
 DEFAULT_GEMEENTE = "GM0957"
 NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
 # Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
-RUNNER_MODULES = {"run.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
-                  "startup.py", "generations.py"}
+RUNNER_MODULES = frozenset({"run.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
+                  "startup.py", "generations.py"})
 BUILD_STAMP = ".built-from.json"
 
 
@@ -199,7 +199,8 @@ def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
 
 # --- fingerprints ----------------------------------------------------------------------------------
 
-def _code_digest(exclude: set[str] = frozenset()) -> str:
+@functools.cache
+def _code_digest(exclude: frozenset = frozenset()) -> str:
     h = hashlib.sha256()
     src = Path(__file__).resolve().parent
     for p in sorted(src.rglob("*")):
