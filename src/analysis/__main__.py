@@ -67,42 +67,48 @@ def _lazy(module: str, attr: str):
 
 
 def _build(args) -> int:
+    import inspect
+
     from analysis import observations, run
+    from analysis.failures import describe
 
     gms = run.select_gemeenten(args.gemeente, None, args.all)
+    accepted = inspect.signature(observations.build).parameters
+    kwargs = {k: True for k in ("strict", "refresh") if getattr(args, k) and k in accepted}
     failed = 0
     for gm in gms:
-        kwargs = {}
-        if args.strict:
-            kwargs["strict"] = True
-        if args.refresh:
-            kwargs["refresh"] = True
         try:
             res = observations.build(gemeentecode=gm, **kwargs)
-        except TypeError:  # an observations.build without strict/refresh
-            res = observations.build(gemeentecode=gm)
-        except WijkmonitorError:
+        except Exception as exc:
             if len(gms) == 1:
                 raise
             failed += 1
+            print(f"MISLUKT {gm}: {describe(exc)}", file=sys.stderr)
             continue
         obs = res["observations"]
         print(f"{gm}: {len(obs)} rijen in {res['seconds']:.2f} s")
         if len(gms) == 1:
             for ds, n in obs.groupby("dataset").size().items():
-                print(f"  {ds:<24} {n:>6}")
-            for f in res["files"].values():
+                print(f"  {ds:<28} {n:>6}")
+            for f in res.get("files", {}).values():
                 print(f"  geschreven: {f}")
     if len(gms) == 1:
         from analysis.webpage import vega_bundle
 
         print(f"  vega-JS voor de HTML-rapporten: {vega_bundle()}")
+    if failed:
+        print(f"{failed} van {len(gms)} gemeenten mislukt", file=sys.stderr)
     return 0 if not failed else 1
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(argv)
+    debug = "--debug" in argv[:1]
+    rest = argv[1:] if debug else argv
+    if rest and rest[0] in ("tabellen", "check-text"):  # their own parsers (and --help) take the rest
+        args = argparse.Namespace(command=rest[0], rest=rest[1:], debug=debug)
+    else:
+        args = _parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     if debug:
         os.environ["WIJKMONITOR_DEBUG"] = "1"
