@@ -23,6 +23,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -520,12 +521,14 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         skipped: list[str] = []
         manifests: dict[str, dict] = {}
         done = total = 0
+        main_thread = threading.current_thread() is threading.main_thread()
         old_term = signal.getsignal(signal.SIGTERM)
 
         def _on_term(*_):
             raise KeyboardInterrupt
 
-        signal.signal(signal.SIGTERM, _on_term)
+        if main_thread:  # SIGTERM stops the run as Ctrl-C does
+            signal.signal(signal.SIGTERM, _on_term)
         try:
             # 1. processed data, built where missing or stale
             digests = {gm: build_digest(gm) for gm in by_gm} if build else {}
@@ -613,7 +616,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 executor = None
             raise
         finally:
-            signal.signal(signal.SIGTERM, old_term)
+            if main_thread:
+                signal.signal(signal.SIGTERM, old_term)
             if executor is not None:
                 executor.close()
         for gm, ts in by_gm.items():
