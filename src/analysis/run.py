@@ -329,11 +329,16 @@ def _scratch() -> Path:
     return path
 
 
-def page(nb_path: Path, title: str, bundle: str | None = None) -> str:
-    """The one place the run turns a notebook into HTML (webpage.to_html's options go here)."""
-    from analysis.webpage import to_html
+def page(nb_path: Path, title: str, bundle: str | None = None, name: str | None = None) -> tuple[str, dict]:
+    """The one place the run turns a notebook into a page: (HTML, download files by name); writes nothing.
 
-    return to_html(Path(nb_path), title, Path(bundle) if bundle else None)
+    A light page (vega JS, CSS in reports/_static/, linked relatively) when webpage has `to_page`.
+    """
+    from analysis import webpage
+
+    if hasattr(webpage, "to_page"):
+        return webpage.to_page(Path(nb_path), title, name=name)
+    return webpage.to_html(Path(nb_path), title, Path(bundle) if bundle else None), {}
 
 
 def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -> dict:
@@ -361,9 +366,9 @@ def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -
                 time.sleep(0.5 + attempt)
         nb.metadata["wijkmonitor"] = {"fingerprint": fp}
         nbformat.write(nb, str(tmp_nb))
-        html_text = page(tmp_nb, task.title, bundle)
+        html_text, files = page(tmp_nb, task.title, bundle, name=task.name)
         return {"name": task.name, "gm": task.gemeente, "ok": True, "seconds": time.perf_counter() - t0,
-                "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8")}
+                "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8"), "files": files}
     except Exception as exc:  # report any failure of this notebook; the batch goes on
         if type(exc).__name__ == "PapermillExecutionError":
             lines = [ln for ln in (exc.evalue or exc.ename or "").splitlines() if ln.strip()]
@@ -435,6 +440,24 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
                  + (", gemeente Roermond (Voortgangsrapportage Sociaal Domein, mei 2025)" if gm == DEFAULT_GEMEENTE else "")
                  + ".</p></body></html>")
     return write_text_atomic(out_dir / "index.html", page_text)
+
+
+def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
+    """reports/<GM>/index.html: analysis.landing's page (map, headline) or, without it, a plain list."""
+    out = reports_dir(gm, root)
+    try:
+        from analysis import landing, monitors, observations
+        from analysis.sources import pdok
+    except ImportError:
+        return write_index(out, tasks, results)
+    try:
+        return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
+                                            shapes=pdok.load_boundaries("wijk", 2024, gm),
+                                            headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
+                                            page_dir=out)
+    except Exception as exc:  # the reports are written; a plain list rather than no index
+        say(f"waarschuwing: {out / 'index.html'}: landingspagina niet gemaakt ({describe(exc)}); eenvoudige lijst")
+        return write_index(out, tasks, results)
 
 
 def write_root_index(root: Path) -> Path:
@@ -574,6 +597,10 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 from analysis.webpage import vega_bundle
 
                 bundle = None if (scheduler or os.environ.get(executors.SCHEDULER_ENV)) else str(vega_bundle())
+                from analysis import webpage
+
+                if hasattr(webpage, "ensure_static"):  # reports/_static/ for the light pages, written here
+                    webpage.ensure_static(root_dir)
                 if executor is None:
                     executor = executors.make(min(jobs, len(todo)), str(nb_dir), scheduler)
                 bar = tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr)
@@ -585,6 +612,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                         gm, out = t.gemeente, reports_dir(t.gemeente, root)
                         if res["ok"]:
                             try:
+                                for fname, data in (res.pop("files", None) or {}).items():
+                                    write_bytes_atomic(out / fname, data if isinstance(data, bytes) else data.encode())
                                 write_bytes_atomic(out / f"{t.name}.html", res.pop("html"))
                                 write_bytes_atomic(out / f"{t.name}.ipynb", res.pop("ipynb"))
                             except OSError as exc:
@@ -623,8 +652,13 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         for gm, ts in by_gm.items():
             if gm in gm_failed:
                 continue
-            write_index(reports_dir(gm, root), ts, {n: r for (g, n), r in results.items() if g == gm})
-        write_root_index(root_dir)
+            write_landing(root_dir, gm, ts, {n: r for (g, n), r in results.items() if g == gm}, say)
+        try:
+            from analysis import landing
+
+            landing.write_root_index(root_dir)
+        except ImportError:
+            write_root_index(root_dir)
 
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],
