@@ -3,12 +3,16 @@ import re
 
 import pytest
 
+from pathlib import Path
+
 from analysis import run
 from analysis.errors import UnknownAreaError
 
+PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
+
 
 def test_unknown_wijk_fails_fast_with_valid_codes():
-    with pytest.raises(UnknownAreaError, match=r"WK095799.*valid: WK095700, WK095701"):
+    with pytest.raises(UnknownAreaError, match=r"WK095799.*geldig: WK095700, WK095701"):
         run.tasks_for("GM0957", ["WK095799"])
 
 
@@ -23,36 +27,93 @@ def test_tasks_cover_every_wijk():
 
 
 def test_broken_parameter_isolated_and_good_report_kept(tmp_path):
+    root, out = tmp_path, tmp_path / "GM0957"  # reports/<GM>/
     good = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "WK095707"})
     other = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "Donderberg", {"wijkcode": "WK095704"})
-    first = run.run_all(tasks=[good], out_dir=tmp_path, jobs=1, quiet=True)
+    first = run.run_all(tasks=[good], out_dir=root, jobs=1, quiet=True, notebook_dir=PROBES)
     assert first["ran"] == ["wijkprofiel_WK095707"]
-    before = (tmp_path / "wijkprofiel_WK095707.html").read_bytes()
-    assert "Herten" in before.decode()
+    before = (out / "wijkprofiel_WK095707.html").read_bytes()
+    assert "probe WK095707" in before.decode()
 
     # Same report, now with a broken parameter, next to a good one: the batch goes on.
-    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "WK095799"})
-    second = run.run_all(tasks=[broken, other], out_dir=tmp_path, jobs=2, quiet=True)
+    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "FOUT"})
+    second = run.run_all(tasks=[broken, other], out_dir=root, jobs=2, quiet=True, notebook_dir=PROBES)
     assert second["ran"] == ["wijkprofiel_WK095704"]
     assert [f["name"] for f in second["failed"]] == ["wijkprofiel_WK095707"]
-    assert "WK095799" in second["failed"][0]["error"]
-    assert (tmp_path / "wijkprofiel_WK095707.html").read_bytes() == before  # the good earlier report
-    assert (tmp_path / "wijkprofiel_WK095704.ipynb").is_file()
-    assert not list(tmp_path.glob(".*running*")) and not list(tmp_path.glob("*.tmp"))
-    index = (tmp_path / "index.html").read_text()
-    assert "mislukt" in index and "wijkprofiel_WK095704.html" in index
+    assert second["failed"][0]["error"] == "ValueError: onbekende code 'FOUT'"
+    assert (out / "wijkprofiel_WK095707.html").read_bytes() == before  # the good earlier report
+    assert (out / "wijkprofiel_WK095704.ipynb").is_file()
+    assert not list(out.glob(".*running*")) and not list(out.glob("*.tmp"))
+    index = (out / "index.html").read_text()
+    # the landing page links what is on disk: the new page and the earlier good one (failures: in the summary)
+    assert "wijkprofiel_WK095704.html" in index and "wijkprofiel_WK095707.html" in index
 
     # Unchanged inputs: nothing runs again.
-    third = run.run_all(tasks=[other], out_dir=tmp_path, quiet=True)
+    third = run.run_all(tasks=[other], out_dir=root, quiet=True, notebook_dir=PROBES)
     assert third["ran"] == [] and third["skipped"] == ["wijkprofiel_WK095704"]
+    assert "GM0957/index.html" in (root / "index.html").read_text()  # the page listing every gemeente
+    # A changed notebook runs again.
+    changed = tmp_path / "nb"
+    changed.mkdir()
+    text = (PROBES / "wijkprofiel.ipynb").read_text().replace("probe {code}", "probe2 {code}")
+    (changed / "wijkprofiel.ipynb").write_text(text)
+    fourth = run.run_all(tasks=[other], out_dir=root, quiet=True, notebook_dir=changed)
+    assert fourth["ran"] == ["wijkprofiel_WK095704"]
 
 
 def test_html_report_is_offline_and_hides_code(tmp_path):
     task = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "Donderberg", {"wijkcode": "WK095704"})
     run.run_all(tasks=[task], out_dir=tmp_path, quiet=True)
+    tmp_path = tmp_path / "GM0957"
     page = (tmp_path / "wijkprofiel_WK095704.html").read_text()
     assert not re.search(r'<script[^>]+src="https?://', page)  # no CDN scripts
-    assert "vegaEmbed(" in page and "vega-lite" in page.lower()
+    assert "../_static/" in page and (tmp_path.parent / "_static").is_dir()  # light page: JS once per tree
     assert "import pandas" not in page  # code cells hidden
     assert "ruim twee keer het landelijk gemiddelde (12,2%)" in page
-    assert (tmp_path / "wijkprofiel_WK095704.html").stat().st_size < 2_000_000
+    assert (tmp_path / "wijkprofiel_WK095704.html").stat().st_size < 150_000
+
+
+def test_unknown_parameter_is_an_error(tmp_path):
+    bad = run.Task("wijkprofiel.ipynb", "wijkprofiel_x", "x", {"wijk": "WK095704"})
+    with pytest.raises(run.UnknownParameterError, match=r"wijkprofiel.ipynb: onbekende parameter\(s\) \['wijk'\].*wijkcode"):
+        run.run_all(tasks=[bad], out_dir=tmp_path, quiet=True, notebook_dir=PROBES)
+    assert not list((tmp_path / "GM0957").glob("*.ipynb"))
+
+
+def test_gemeenten_and_regions(tmp_path, monkeypatch):
+    assert len(run.all_gemeenten()) > 300 and "GM0957" in run.all_gemeenten()
+    assert len(run.wijken_of("GM1711")) > 0
+    monkeypatch.setattr(run.paths, "RAW_DIR", tmp_path)
+    with pytest.raises(run.RunError, match="regions.yml: bestaat niet"):
+        run.select_gemeenten(regio="Midden-Limburg Oost")
+    (tmp_path / "regions.yml").write_text("Midden-Limburg Oost: [GM0957, GM1711, GM1641, GM1669]\n")
+    assert run.select_gemeenten(regio="midden-limburg oost") == ["GM0957", "GM1711", "GM1641", "GM1669"]
+    with pytest.raises(run.RunError, match="--regio 'Zuid'.*bekend: Midden-Limburg Oost"):
+        run.select_gemeenten(regio="Zuid")
+
+
+def test_failing_gemeente_is_skipped_and_reported(tmp_path, monkeypatch):
+    good = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "Donderberg", {"wijkcode": "WK095704"})
+    real_tasks_for, real_build = run.tasks_for, run.build_processed
+
+    def tasks_for(gm, wijken=None):
+        if gm == "GM0957":
+            return [good]
+        if gm == "GM1711":  # a gemeente whose processed data cannot be built
+            return [run.Task("overzicht.ipynb", "overzicht", "x", {"gemeentecode": gm})]
+        return real_tasks_for(gm, wijken)
+
+    def build(gm, digest):
+        if gm == "GM1711":
+            return {"gm": gm, "ok": False, "error": "data/raw/GM1711/x.csv: kapot", "seconds": 0}
+        return real_build(gm, digest)
+
+    monkeypatch.setattr(run, "tasks_for", tasks_for)
+    monkeypatch.setattr(run, "build_processed", build)
+    summary = run.run_all(gemeenten=["GM0957", "GM9999", "GM1711"], out_dir=tmp_path, quiet=True, jobs=1,
+                          notebook_dir=PROBES)
+    assert summary["ran"] == ["wijkprofiel_WK095704"]
+    assert set(summary["gemeenten_failed"]) == {"GM9999", "GM1711"}
+    assert "GM9999" in summary["gemeenten_failed"]["GM9999"]
+    assert summary["gemeenten_failed"]["GM1711"] == "verwerkte data: data/raw/GM1711/x.csv: kapot"
+    assert not (tmp_path / "GM1711").exists()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import multiprocessing.util
 import os
+import signal
+import tempfile
 from dataclasses import dataclass
 
 from jupyter_client.manager import AsyncKernelManager
@@ -38,7 +40,10 @@ def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
         return k
     if k is not None:
         discard(k)
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    # IPC sockets: no TCP ports to race for, and no "running over TCP without encryption" warning.
+    # Each kernel its own socket path prefix (the default, "kernel-ipc" in the cwd, is shared by all).
+    ipc = os.path.join(tempfile.gettempdir(), f"wijkmonitor-kernel-{os.getpid()}-{os.urandom(4).hex()}")
+    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=ipc)
     # An in-memory history, as nbclient gives the kernels it starts: no sqlite file shared by workers.
     args = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"]
     run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1])
@@ -73,6 +78,17 @@ def discard(k: Kept) -> None:
             run_sync(k.km.shutdown_kernel)(now=True)
     except Exception:  # a kernel that is already gone needs no shutdown
         pass
+
+
+def kill_all() -> None:
+    """SIGKILL every kernel this process started (from a signal handler: no messages, no waiting)."""
+    for k in list(_kept.values()):
+        try:
+            pid = k.km.provisioner.pid if k.km.provisioner is not None else None
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
 
 
 def shutdown_all() -> None:

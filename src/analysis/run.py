@@ -1,150 +1,430 @@
-"""Batch runner: execute the notebooks with papermill into reports/, as .ipynb and offline .html.
+"""Batch runner: execute the notebooks with papermill into reports/<GM>/, as .ipynb and .html.
 
-- parallel over a process pool with a progress bar; each worker keeps one kernel and runs its
-  notebooks on it one after another (analysis.engine resets it in between), because starting
-  a kernel and importing the libraries costs more than a wijk profile;
-- incremental: a notebook runs again only when its fingerprint (notebook, parameters,
-  library code, processed data) changed or its outputs are missing;
-- failure-isolated: a failing notebook is reported and the others go on; exit non-zero;
-- atomic: outputs are written to temporary files and renamed, so a failed or interrupted
-  run never leaves a half-written report nor removes a good earlier one.
+- one gemeente, a list, a region or all of them (`run_all(gemeenten=...)`); each gemeente's
+  processed data is built first when missing or stale (`observations.build`);
+- parallel on a local process pool (default) or a Dask cluster (analysis.executors); each
+  worker keeps one kernel and runs notebook after notebook on it (analysis.engine);
+- incremental: a notebook runs again only when its fingerprint (notebook, parameters, library
+  code, the gemeente's processed generation, its boundary file) changed or an output is
+  missing; fingerprints are kept in reports/<GM>/.manifest.json and in each notebook's metadata,
+  so a damaged manifest is set aside and rebuilt from what is on disk;
+- failure-isolated per notebook and per gemeente; one summary at the end;
+- one run per reports tree at a time (analysis.locks); workers return bytes and only this
+  process writes, atomically, so an interrupted run leaves no half-written report;
+- Ctrl-C (or SIGINT/SIGTERM to this process) stops within seconds: "afgebroken: N klaar, M niet".
 """
 from __future__ import annotations
 
+import functools
 import hashlib
-import importlib
 import html
 import json
 import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import paths
-from analysis.atomic import write_text_atomic
-from analysis.errors import UnknownAreaError
+from analysis import executors, locks, paths
+from analysis.atomic import write_bytes_atomic, write_text_atomic
+from analysis.errors import UnknownAreaError, WijkmonitorError
+from analysis.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
+DEFAULT_GEMEENTE = "GM0957"
+NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
+# Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
+RUNNER_MODULES = frozenset({"run.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
+                  "startup.py", "generations.py"})
+BUILD_STAMP = ".built-from.json"
+
+
+class UnknownParameterError(WijkmonitorError):
+    """A papermill parameter the notebook does not declare."""
 
 
 @dataclass(frozen=True)
 class Task:
     notebook: str  # file name in notebooks/
-    name: str  # output stem in reports/
+    name: str  # output stem in reports/<GM>/
     title: str
     parameters: dict = field(default_factory=dict)
 
-
-def valid_wijken(gemeentecode: str) -> list[str]:
-    from analysis.sources.pdok import load_boundaries
-
-    return list(load_boundaries("wijk", 2024, gemeentecode)["wijkcode"])
+    @property
+    def gemeente(self) -> str:
+        return self.parameters.get("gemeentecode") or DEFAULT_GEMEENTE
 
 
-def tasks_for(gemeentecode: str = "GM0957", wijken: list[str] | None = None) -> list[Task]:
-    """Overview, maps and one profile per wijk; unknown codes fail fast with the valid list."""
-    from analysis.areas import check_gemeentecode
-    from analysis.sources.pdok import load_boundaries
+# --- the data model (the lead's modules when present; minimal stand-ins otherwise) -----------------
 
-    gemeentecode = check_gemeentecode(gemeentecode)
+def processed_dir(gm: str) -> Path:
+    fn = getattr(paths, "processed_dir", None)
+    return Path(fn(gm)) if fn else paths.PROCESSED_DIR / gm
+
+
+def reports_dir(gm: str, root: Path | None = None) -> Path:
+    if root is not None:
+        return Path(root) / gm
+    fn = getattr(paths, "reports_dir", None)
+    return Path(fn(gm)) if fn else paths.REPORTS_DIR / gm
+
+
+def _gemeenten_module():
     try:
-        shapes = load_boundaries("wijk", 2024, gemeentecode)
-    except Exception as exc:
-        raise UnknownAreaError(f"gemeentecode {gemeentecode!r}: no wijken found ({exc})") from None
-    names = dict(zip(shapes["wijkcode"], shapes["wijknaam"]))
+        from analysis import gemeenten
+
+        return gemeenten
+    except ImportError:
+        return None
+
+
+def all_gemeenten() -> list[str]:
+    mod = _gemeenten_module()
+    if mod is not None:
+        return list(mod.codes())
+    return sorted(_national_wijken()["gemeentecode"].unique())
+
+
+@functools.cache
+def _national_wijken():
+    """Every wijk of the 2024 boundary data (stand-in for analysis.gemeenten without it)."""
+    import pandas as pd
+
+    mirror = paths.mirror_dir(required=True)
+    data = json.loads((mirror / "geo" / "nl_wijken_2024_wgs84_simplified.geojson").read_text())
+    rows = [f["properties"] for f in data["features"]]
+    df = pd.DataFrame(rows)[["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]]
+    return df[df["gemeentecode"] != "GM0998"]  # "Buitenland"
+
+
+def gemeente_name(gm: str) -> str:
+    mod = _gemeenten_module()
+    if mod is not None:
+        return mod.name(gm)
+    sel = _national_wijken().loc[lambda d: d.gemeentecode == gm, "gemeentenaam"]
+    return str(sel.iloc[0]) if len(sel) else gm
+
+
+def wijken_of(gm: str) -> dict[str, str]:
+    """wijkcode -> wijknaam for one gemeente."""
+    mod = _gemeenten_module()
+    if mod is not None:
+        df = mod.wijken(gm)
+    else:
+        from analysis.sources.pdok import load_boundaries
+
+        try:
+            df = load_boundaries("wijk", 2024, gm)
+        except Exception as exc:
+            raise UnknownAreaError(f"gemeentecode {gm!r}: geen wijken gevonden ({describe(exc)})") from None
+    return dict(zip(df["wijkcode"], df["wijknaam"]))
+
+
+def regions() -> dict[str, list[str]]:
+    """Named regions from data/raw/regions.yml (there is no province data in the mirror)."""
+    import yaml
+
+    path = paths.RAW_DIR / "regions.yml"
+    if not path.is_file():
+        raise RunError(f"{path}: bestaat niet; --regio leest de regio's daaruit (provincies staan niet in de mirror)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RunError(describe(exc).replace("YAML-bestand", str(path))) from None
+    if not isinstance(data, dict):
+        raise RunError(f"{path}: verwacht 'naam: [GM…, …]' per regio")
+    return {str(k): [str(g) for g in (v.get("gemeenten") if isinstance(v, dict) else v) or []] for k, v in data.items()}
+
+
+def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = None, all_: bool = False) -> list[str]:
+    """The gemeenten a run covers: --all, --regio NAME, --gemeente GM… (default Roermond)."""
+    from analysis.areas import check_gemeentecode
+
+    if all_:
+        return all_gemeenten()
+    if regio:
+        regs = regions()
+        match = {k.lower(): k for k in regs}.get(regio.lower())
+        if match is None:
+            raise RunError(f"--regio {regio!r}: onbekend in {paths.RAW_DIR / 'regions.yml'}; bekend: {', '.join(regs)}")
+        return regs[match]
+    return [check_gemeentecode(g) for g in (gemeenten or [DEFAULT_GEMEENTE])]
+
+
+def tasks_for(gemeentecode: str = DEFAULT_GEMEENTE, wijken: list[str] | None = None) -> list[Task]:
+    """Overview, map and one profile per wijk; unknown codes fail fast with the valid list."""
+    from analysis.areas import check_gemeentecode
+
+    gm = check_gemeentecode(gemeentecode)
+    names = wijken_of(gm)
+    if not names:
+        raise UnknownAreaError(f"gemeentecode {gm!r}: geen wijken gevonden")
     if wijken:
         bad = [w for w in wijken if w not in names]
         if bad:
-            raise UnknownAreaError(f"unknown wijkcode(s) {bad} for {gemeentecode}; valid: {', '.join(names)}")
-    out = []
-    if gemeentecode == "GM0957":  # overview and indicator maps need the progress report's KPIs
-        out += [Task("overzicht.ipynb", "overzicht", "Overzicht: Roermond t.o.v. Nederland", {"gemeentecode": gemeentecode}),
-                Task("indicator_kaart.ipynb", "indicator_kaart", "Indicatorkaart per wijk", {"gemeentecode": gemeentecode})]
+            raise UnknownAreaError(f"onbekende wijkcode(s) {bad} voor {gm}; geldig: {', '.join(names)}")
+    label = gemeente_name(gm)
+    out = [Task("overzicht.ipynb", "overzicht", f"Overzicht: {label} t.o.v. Nederland", {"gemeentecode": gm}),
+           Task("indicator_kaart.ipynb", "indicator_kaart", f"Indicatorkaart per wijk: {label}", {"gemeentecode": gm})]
     for code in wijken or names:
         out.append(Task("wijkprofiel.ipynb", f"wijkprofiel_{code}", f"Wijkprofiel {names[code]} ({code})",
-                        {"wijkcode": code, "gemeentecode": gemeentecode}))
+                        {"wijkcode": code, "gemeentecode": gm}))
     return out
 
 
-def _inputs_digest() -> str:
-    """Digest of everything all notebooks share: library code and processed data."""
+# --- parameters ------------------------------------------------------------------------------------
+
+@functools.cache
+def _declared(nb_path: str, mtime: float) -> frozenset:
+    import papermill as pm
+
+    return frozenset(pm.inspect_notebook(nb_path))
+
+
+def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
+    """Unknown papermill parameters are errors (papermill itself only warns)."""
+    for t in tasks:
+        p = Path(notebook_dir) / t.notebook
+        if not p.is_file():
+            raise RunError(f"{p}: notebook bestaat niet")
+        known = _declared(str(p), p.stat().st_mtime)
+        unknown = sorted(set(t.parameters) - known)
+        if unknown:
+            raise UnknownParameterError(f"{t.notebook}: onbekende parameter(s) {unknown}; "
+                                        f"het notebook kent: {', '.join(sorted(known))}")
+
+
+# --- fingerprints ----------------------------------------------------------------------------------
+
+@functools.cache
+def _code_digest(exclude: frozenset = frozenset()) -> str:
     h = hashlib.sha256()
     src = Path(__file__).resolve().parent
     for p in sorted(src.rglob("*")):
-        if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts:
+        if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts and p.name not in exclude:
             h.update(p.relative_to(src).as_posix().encode())
             h.update(p.read_bytes())
-    for p in sorted(paths.PROCESSED_DIR.glob("*")):
-        if p.suffix in (".parquet", ".csv"):
-            h.update(p.name.encode())
-            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def processed_files(gm: str) -> list[Path]:
+    """The gemeente's processed files: its current generation (or, before generations, the flat files)."""
+    from analysis import generations
+
+    gen = generations.current(processed_dir(gm))
+    if gen is not None:
+        return sorted(p for p in gen.iterdir() if p.is_file())
+    flat = paths.PROCESSED_DIR
+    return sorted(p for p in flat.glob("*") if p.suffix in (".parquet", ".csv") and p.is_file()) \
+        if gm == DEFAULT_GEMEENTE else []
+
+
+def _boundary_files(gm: str) -> list[Path]:
+    try:
+        from analysis.sources import pdok
+    except ImportError:
+        return []
+    fn = getattr(pdok, "boundary_path", None)
+    out = []
+    for level in ("wijk", "gemeente"):
+        try:
+            if fn is not None:
+                out.append(Path(fn(level, 2024, gm)))
+            else:
+                mirror = paths.mirror_dir()
+                cands = [paths.GEO_DIR / f"{level}_2024_{gm}.geojson"] + \
+                        ([mirror / c for c in pdok.mirror_candidates(level, 2024, gm)] if mirror else [])
+                out += [c for c in cands[:1] + cands[1:] if c.is_file()][:1]
+        except Exception:  # a missing boundary file fails the notebook, which reports it
+            pass
+    return out
+
+
+def gemeente_digest(gm: str) -> str:
+    """What a gemeente's notebooks share beyond the code: processed data and boundary files."""
+    h = hashlib.sha256()
+    for p in processed_files(gm):
+        h.update(p.name.encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    for p in _boundary_files(gm):
+        st = p.stat()
+        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
 
 
 def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
     h = hashlib.sha256(shared.encode())
-    h.update((notebook_dir / task.notebook).read_bytes())
+    h.update((Path(notebook_dir) / task.notebook).read_bytes())
     h.update(json.dumps(task.parameters, sort_keys=True).encode())
     return h.hexdigest()
 
 
-def _init_worker(notebook_dir: str) -> None:
-    """Pool initializer: launch this worker's kernel, then import and warm up while it boots."""
-    from analysis.startup import skip_slow_imports
+# --- processed data --------------------------------------------------------------------------------
 
-    skip_slow_imports()  # before anything imports jsonschema
-    from analysis import kernels
+def _raw_inputs(gm: str) -> list[Path]:
+    """The gemeente's own files (monitor.yml, measurements) and the region definitions."""
+    raw_fn = getattr(paths, "gemeente_raw_dir", lambda g: paths.RAW_DIR / g)
+    own = raw_fn(gm)
+    files = [paths.RAW_DIR / "regions.yml"] + (sorted(p for p in own.rglob("*") if p.is_file()) if own.is_dir() else [])
+    return [p for p in files if p.is_file()]
 
+
+def build_digest(gm: str) -> str:
+    h = hashlib.sha256(_code_digest(RUNNER_MODULES).encode())
+    for p in _raw_inputs(gm):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _stamp_path(gm: str) -> Path:
+    if hasattr(paths, "processed_dir"):
+        return processed_dir(gm) / BUILD_STAMP
+    return paths.PROCESSED_DIR / f".built-from-{gm}.json"  # before per-gemeente folders
+
+
+def processed_fresh(gm: str, digest: str) -> bool:
+    files = processed_files(gm)
+    if not any(p.suffix == ".parquet" for p in files):
+        return False
     try:
-        kernels.start("python3", notebook_dir)
-    except Exception:  # not fatal here: the first notebook starts one (with retries) and reports
-        pass
-    importlib.import_module("analysis.engine")  # papermill
-    from analysis.webpage import html_exporter
-
-    html_exporter()
+        stamp = json.loads(_stamp_path(gm).read_text())
+    except (OSError, ValueError):
+        return False
+    return stamp.get("inputs") == digest and stamp.get("files") == [p.name for p in files] \
+        and stamp.get("generation") == str(files[0].parent)
 
 
-def execute(task: Task, notebook_dir: str, out_dir: str, bundle: str | None = None) -> dict:
-    """Run one notebook and write its .ipynb and .html atomically (in a worker process)."""
+def build_processed(gm: str, digest: str) -> dict:
+    """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
+    from analysis import observations
+
+    t0 = time.perf_counter()
+    try:
+        with locks.hold(processed_dir(gm), what="build"):
+            observations.build(gemeentecode=gm)
+            files = processed_files(gm)
+            write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest, "files": [p.name for p in files],
+                                                           "generation": str(files[0].parent) if files else None}))
+        return {"gm": gm, "ok": True, "seconds": time.perf_counter() - t0}
+    except Exception as exc:
+        return {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6),
+                "seconds": time.perf_counter() - t0}
+
+
+# --- executing one notebook (in a worker) ----------------------------------------------------------
+
+@functools.cache
+def _scratch() -> Path:
+    """This worker's private folder for papermill's output notebook (unique per process)."""
+    import multiprocessing.util
+    import shutil
+
+    path = Path(tempfile.mkdtemp(prefix=f"wijkmonitor-{os.getpid()}-"))
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=5)
+    return path
+
+
+def page(nb_path: Path, title: str, bundle: str | None = None, name: str | None = None) -> tuple[str, dict]:
+    """The one place the run turns a notebook into a page: (HTML, download files by name); writes nothing.
+
+    A light page (vega JS, CSS in reports/_static/, linked relatively) when webpage has `to_page`.
+    """
+    from analysis import webpage
+
+    if hasattr(webpage, "to_page"):
+        return webpage.to_page(Path(nb_path), title, name=name)
+    return webpage.to_html(Path(nb_path), title, Path(bundle) if bundle else None), {}
+
+
+def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -> dict:
+    """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
+    import nbformat
     import papermill as pm
 
     from analysis.engine import ENGINE_NAME
-    from analysis.webpage import to_html
 
     t0 = time.perf_counter()
-    out = Path(out_dir)
-    tmp_nb = out / f".{task.name}.running.ipynb"
+    tmp_nb = _scratch() / f"{task.gemeente}-{task.name}-{os.urandom(4).hex()}.ipynb"
     try:
         for attempt in range(3):
             try:
-                pm.execute_notebook(str(Path(notebook_dir) / task.notebook), str(tmp_nb), parameters=task.parameters,
-                                    progress_bar=False, cwd=str(notebook_dir), kernel_name="python3",
-                                    engine_name=ENGINE_NAME, request_save_on_cell_execute=False)
+                nb = pm.execute_notebook(str(Path(notebook_dir) / task.notebook), None, parameters=task.parameters,
+                                         progress_bar=False, cwd=str(notebook_dir), kernel_name="python3",
+                                         engine_name=ENGINE_NAME, request_save_on_cell_execute=False)
                 break
+            except pm.PapermillExecutionError:
+                raise
             except Exception as exc:
-                # Kernels started at the same moment can race for a TCP port; that is not the notebook's fault.
                 startup = ("Address already in use", "Kernel died before replying", "kernel_info")
                 if not any(m in str(exc) for m in startup) or attempt == 2:
                     raise
                 time.sleep(0.5 + attempt)
-        page = to_html(tmp_nb, task.title, Path(bundle) if bundle else None)
-        write_text_atomic(out / f"{task.name}.html", page)
-        os.replace(tmp_nb, out / f"{task.name}.ipynb")
-        return {"name": task.name, "ok": True, "seconds": time.perf_counter() - t0}
+        nb.metadata["wijkmonitor"] = {"fingerprint": fp}
+        nbformat.write(nb, str(tmp_nb))
+        html_text, files = page(tmp_nb, task.title, bundle, name=task.name)
+        return {"name": task.name, "gm": task.gemeente, "ok": True, "seconds": time.perf_counter() - t0,
+                "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8"), "files": files}
     except Exception as exc:  # report any failure of this notebook; the batch goes on
-        last = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        return {"name": task.name, "ok": False, "seconds": time.perf_counter() - t0, "error": last,
-                "trace": traceback.format_exc(limit=3)}
+        if type(exc).__name__ == "PapermillExecutionError":
+            lines = [ln for ln in (exc.evalue or exc.ename or "").splitlines() if ln.strip()]
+            msg = f"{exc.ename}: {lines[-1] if lines else ''}"
+        else:
+            msg = describe(exc)
+        return {"name": task.name, "gm": task.gemeente, "ok": False, "seconds": time.perf_counter() - t0,
+                "error": msg, "trace": traceback.format_exc(limit=4)}
     finally:
-        if tmp_nb.exists():
-            tmp_nb.unlink()
+        tmp_nb.unlink(missing_ok=True)
 
+
+# --- manifests -------------------------------------------------------------------------------------
+
+def read_notebook_fingerprint(path: Path) -> str | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["metadata"]["wijkmonitor"]["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def load_manifest(out: Path, warn=print) -> dict[str, str]:
+    """The gemeente's manifest; a damaged one is renamed aside and rebuilt from the notebooks on disk."""
+    path = out / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+            return data
+        problem = f"geen tabel maar {type(data).__name__}"
+    except ValueError as exc:
+        problem = f"geen geldige JSON ({exc.msg})" if hasattr(exc, "msg") else "geen geldige JSON"
+    except OSError as exc:
+        raise RunError(describe(exc)) from None
+    aside = path.with_name(f"{MANIFEST}.beschadigd-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    os.replace(path, aside)
+    rebuilt = {}
+    for nb in sorted(out.glob("*.ipynb")):
+        fp = read_notebook_fingerprint(nb)
+        if fp and nb.with_suffix(".html").is_file():
+            rebuilt[nb.stem] = fp
+    warn(f"waarschuwing: {path} was beschadigd ({problem}); opzij gezet als {aside.name}, "
+         f"opnieuw opgebouwd uit {len(rebuilt)} rapporten op schijf")
+    write_text_atomic(path, json.dumps(rebuilt, indent=1, sort_keys=True))
+    return rebuilt
+
+
+def save_manifest(out: Path, manifest: dict) -> None:
+    write_text_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+
+
+# --- index pages ------------------------------------------------------------------------------------
 
 def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> Path:
+    gm = tasks[0].gemeente if tasks else out_dir.name
     items = []
     for t in tasks:
         ok = (out_dir / f"{t.name}.html").is_file()
@@ -152,59 +432,248 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
         link = f'<a href="{t.name}.html">{html.escape(t.title)}</a> (<a href="{t.name}.ipynb">notebook</a>)' if ok \
             else f"{html.escape(t.title)}: nog niet beschikbaar"
         items.append(f"<li>{link}{status}</li>")
-    page = ("<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Wijkmonitor</title></head><body>"
-            "<h1>Wijkmonitor: rapporten</h1><ul>" + "\n".join(items) + "</ul>"
-            f"<p>Gegenereerd {time.strftime('%Y-%m-%d %H:%M')}. Bronnen: CBS, Kadaster/PDOK (CC BY 4.0), "
-            "gemeente Roermond (Voortgangsrapportage Sociaal Domein, mei 2025).</p></body></html>")
-    return write_text_atomic(out_dir / "index.html", page)
+    name = html.escape(gemeente_name(gm)) if gm.startswith("GM") else ""
+    page_text = ("<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Wijkmonitor "
+                 f"{name}</title></head><body><h1>Wijkmonitor {name}: rapporten</h1>"
+                 "<p><a href='../index.html'>Alle gemeenten</a></p><ul>" + "\n".join(items) + "</ul>"
+                 f"<p>Gegenereerd {time.strftime('%Y-%m-%d %H:%M')}. Bronnen: CBS, Kadaster/PDOK (CC BY 4.0)"
+                 + (", gemeente Roermond (Voortgangsrapportage Sociaal Domein, mei 2025)" if gm == DEFAULT_GEMEENTE else "")
+                 + ".</p></body></html>")
+    return write_text_atomic(out_dir / "index.html", page_text)
 
 
-def run_all(gemeentecode: str = "GM0957", wijken: list[str] | None = None, jobs: int | None = None,
+def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
+    """reports/<GM>/index.html: analysis.landing's page (map, headline) or, without it, a plain list."""
+    out = reports_dir(gm, root)
+    try:
+        from analysis import landing, monitors, observations
+        from analysis.sources import pdok
+    except ImportError:
+        return write_index(out, tasks, results)
+    try:
+        return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
+                                            shapes=pdok.load_boundaries("wijk", 2024, gm),
+                                            headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
+                                            page_dir=out)
+    except Exception as exc:  # the reports are written; a plain list rather than no index
+        say(f"waarschuwing: {out / 'index.html'}: landingspagina niet gemaakt ({describe(exc)}); eenvoudige lijst")
+        return write_index(out, tasks, results)
+
+
+def write_root_index(root: Path) -> Path:
+    """reports/index.html: every gemeente that has reports on disk."""
+    rows = []
+    for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("GM")):
+        n = len(list(d.glob("*.html"))) - (1 if (d / "index.html").is_file() else 0)
+        if n > 0:
+            rows.append(f"<li><a href='{d.name}/index.html'>{html.escape(gemeente_name(d.name))}</a> "
+                        f"({d.name}, {n} rapporten)</li>")
+    return write_text_atomic(root / "index.html", "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
+                             "<title>Wijkmonitor</title></head><body><h1>Wijkmonitor: gemeenten</h1><ul>"
+                             + "\n".join(rows) + "</ul></body></html>")
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise RunError(f"--out {out}: is een bestand, geen map; kies een (nieuwe) map voor de rapporten")
+
+
+def _preflight() -> None:
+    """Inputs every notebook reads: check them once here, so a broken one is named once."""
+    import yaml
+
+    from analysis import catalogue
+
+    try:
+        catalogue.catalogue()
+    except yaml.YAMLError as exc:
+        path = Path(catalogue.__file__).with_name("catalogue.yml")
+        raise RunError(describe(exc).replace("YAML-bestand", str(path))) from None
+    except ValueError as exc:
+        raise RunError(str(exc)) from None
+
+
+class _Stop(Exception):
+    pass
+
+
+def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jobs: int | None = None,
             force: bool = False, out_dir: str | Path | None = None, notebook_dir: str | Path | None = None,
-            tasks: list[Task] | None = None, quiet: bool = False) -> dict:
-    """Execute every task whose inputs changed; returns a summary with ran, skipped and failed."""
+            tasks: list[Task] | None = None, quiet: bool = False, gemeenten: list[str] | None = None,
+            scheduler=None, wait: bool = True, build: bool = True, debug: bool = False) -> dict:
+    """Execute every task whose inputs changed; returns a summary with ran, skipped, failed, gemeenten.
+
+    `out_dir` is the reports root (reports/); each gemeente's outputs go to `<out_dir>/<GM>/`.
+    `tasks` replaces the generated task list (its gemeenten are taken from the parameters).
+    """
     from tqdm import tqdm
 
     t0 = time.perf_counter()
-    out = Path(out_dir or paths.REPORTS_DIR)
+    if jobs is not None and jobs < 1:
+        raise RunError(f"--jobs {jobs}: moet een positief geheel getal zijn (bijv. --jobs 2)")
+    root = Path(out_dir) if out_dir is not None else None
+    root_dir = root or reports_dir(DEFAULT_GEMEENTE).parent
+    _check_out(root_dir)
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)
-    out.mkdir(parents=True, exist_ok=True)
-    tasks = tasks if tasks is not None else tasks_for(gemeentecode, wijken)
-    manifest_path = out / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
-    shared = _inputs_digest()
-    todo, skipped = [], []
-    for t in tasks:
-        fp = fingerprint(t, shared, nb_dir)
-        fresh = manifest.get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() and (out / f"{t.name}.html").is_file()
-        (skipped if fresh and not force else todo).append((t, fp))
-    results: dict[str, dict] = {}
-    if todo:
-        from analysis.webpage import vega_bundle
+    say = (lambda *a, **k: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
 
-        jobs = jobs or os.cpu_count() or 1
-        bundle = str(vega_bundle())
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_init_worker,
-                                 initargs=(str(nb_dir),)) as pool:
-            futs = {pool.submit(execute, t, str(nb_dir), str(out), bundle): (t, fp) for t, fp in todo}
-            for fut in tqdm(as_completed(futs), total=len(futs), desc="notebooks", disable=quiet, file=sys.stderr):
-                t, fp = futs[fut]
-                res = fut.result()
-                results[t.name] = res
-                if res["ok"]:
-                    manifest[t.name] = fp
-                else:
-                    manifest.pop(t.name, None)
-                write_text_atomic(manifest_path, json.dumps(manifest, indent=1, sort_keys=True))
-    write_index(out, tasks, results)
-    failed = [r for r in results.values() if not r["ok"]]
-    summary = {"ran": [n for n, r in results.items() if r["ok"]], "skipped": [t.name for t, _ in skipped],
-               "failed": failed, "seconds": time.perf_counter() - t0, "out_dir": out}
+    # Tasks per gemeente; a gemeente whose task list fails (unknown code) is reported and skipped.
+    gm_failed: dict[str, str] = {}
+    by_gm: dict[str, list[Task]] = {}
+    if tasks is not None:
+        for t in tasks:
+            by_gm.setdefault(t.gemeente, []).append(t)
+    else:
+        gms = gemeenten or [gemeentecode or DEFAULT_GEMEENTE]
+        for gm in gms:
+            try:
+                by_gm[gm] = tasks_for(gm, wijken if len(gms) == 1 else None)
+            except WijkmonitorError as exc:
+                if len(gms) == 1:
+                    raise
+                gm_failed[gm] = describe(exc)
+    from analysis.startup import skip_slow_imports
+
+    skip_slow_imports()  # this process imports nbformat too
+
+    with locks.hold(root_dir, wait=wait, what="run"):
+        executor = None
+        results: dict[tuple[str, str], dict] = {}
+        skipped: list[str] = []
+        manifests: dict[str, dict] = {}
+        done = total = 0
+        main_thread = threading.current_thread() is threading.main_thread()
+        old_term = signal.getsignal(signal.SIGTERM)
+
+        def _on_term(*_):
+            raise KeyboardInterrupt
+
+        if main_thread:  # SIGTERM stops the run as Ctrl-C does
+            signal.signal(signal.SIGTERM, _on_term)
+        try:
+            # 1. processed data, built where missing or stale
+            digests = {gm: build_digest(gm) for gm in by_gm} if build else {}
+            stale = [gm for gm in by_gm if build and not processed_fresh(gm, digests[gm])]
+            jobs = jobs or os.cpu_count() or 1
+            if stale:
+                say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
+                distributed = bool(scheduler or os.environ.get(executors.SCHEDULER_ENV))
+                if len(stale) == 1 or jobs == 1 or distributed:  # builds write to this machine's data/processed
+                    outcomes = [build_processed(gm, digests[gm]) for gm in stale]
+                else:  # the same pool then runs the notebooks
+                    executor = executors.LocalExecutor(jobs, str(nb_dir))
+                    outcomes = [r for _, r in executor.run(build_processed, [(gm, digests[gm]) for gm in stale])]
+                for res in outcomes:
+                    if isinstance(res, BaseException):
+                        raise res
+                    if not res["ok"]:
+                        gm_failed[res["gm"]] = f"verwerkte data: {res['error']}"
+                        if debug:
+                            say(res["trace"])
+            # 2. what needs to run
+            todo = []
+            for gm, ts in by_gm.items():
+                if gm in gm_failed:
+                    continue
+                out = reports_dir(gm, root)
+                out.mkdir(parents=True, exist_ok=True)
+                manifests[gm] = load_manifest(out, warn=say)
+                shared = hashlib.sha256((_code_digest() + gemeente_digest(gm)).encode()).hexdigest()
+                for t in ts:
+                    fp = fingerprint(t, shared, nb_dir)
+                    fresh = manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
+                        and (out / f"{t.name}.html").is_file()
+                    if fresh and not force:
+                        skipped.append(f"{gm}/{t.name}")
+                    else:
+                        todo.append((t, fp))
+            total = len(todo)
+            # 3. run, writing each result as it arrives
+            if todo:
+                check_parameters([t for t, _ in todo], nb_dir)
+                _preflight()
+                from analysis.webpage import vega_bundle
+
+                bundle = None if (scheduler or os.environ.get(executors.SCHEDULER_ENV)) else str(vega_bundle())
+                from analysis import webpage
+
+                if hasattr(webpage, "ensure_static"):  # reports/_static/ for the light pages, written here
+                    webpage.ensure_static(root_dir)
+                if executor is None:
+                    executor = executors.make(min(jobs, len(todo)), str(nb_dir), scheduler)
+                bar = tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr)
+                try:
+                    for i, res in executor.run(execute, [(t, str(nb_dir), fp, bundle) for t, fp in todo]):
+                        t, fp = todo[i]
+                        if isinstance(res, BaseException):
+                            res = {"name": t.name, "gm": t.gemeente, "ok": False, "error": describe(res), "seconds": 0}
+                        gm, out = t.gemeente, reports_dir(t.gemeente, root)
+                        if res["ok"]:
+                            try:
+                                for fname, data in (res.pop("files", None) or {}).items():
+                                    write_bytes_atomic(out / fname, data if isinstance(data, bytes) else data.encode())
+                                write_bytes_atomic(out / f"{t.name}.html", res.pop("html"))
+                                write_bytes_atomic(out / f"{t.name}.ipynb", res.pop("ipynb"))
+                            except OSError as exc:
+                                if exc.filename is None:
+                                    exc.filename = str(out / f"{t.name}.html")
+                                raise RunError(describe(exc)) from None
+                            manifests[gm][t.name] = fp
+                        else:
+                            manifests[gm].pop(t.name, None)
+                        save_manifest(out, manifests[gm])
+                        results[(gm, t.name)] = res
+                        done += 1
+                        bar.update()
+                finally:
+                    bar.close()
+        except KeyboardInterrupt:
+            if executor is not None:
+                executor.abort()
+            executor = None
+            for gm, m in manifests.items():
+                try:
+                    save_manifest(reports_dir(gm, root), m)
+                except OSError:
+                    pass
+            raise Interrupted(f"afgebroken: {done} klaar, {total - done} niet") from None
+        except BaseException:
+            if executor is not None:
+                executor.abort()
+                executor = None
+            raise
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, old_term)
+            if executor is not None:
+                executor.close()
+        for gm, ts in by_gm.items():
+            if gm in gm_failed:
+                continue
+            write_landing(root_dir, gm, ts, {n: r for (g, n), r in results.items() if g == gm}, say)
+        try:
+            from analysis import landing
+
+            landing.write_root_index(root_dir)
+        except ImportError:
+            write_root_index(root_dir)
+
+    failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
+    summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],
+               "failed": failed, "gemeenten_failed": gm_failed, "seconds": time.perf_counter() - t0,
+               "out_dir": root_dir, "gemeenten": list(by_gm)}
     if not quiet:
-        print(f"{len(summary['ran'])} executed, {len(summary['skipped'])} unchanged, {len(failed)} failed "
-              f"in {summary['seconds']:.1f} s -> {out / 'index.html'}")
+        print(f"{len(summary['ran'])} uitgevoerd, {len(skipped)} ongewijzigd, {len(failed)} mislukt"
+              f"{f', {len(gm_failed)} gemeente(n) overgeslagen' if gm_failed else ''} "
+              f"in {summary['seconds']:.1f} s -> {root_dir / 'index.html'}")
+        for gm, why in gm_failed.items():
+            print(f"OVERGESLAGEN {gm}: {why}", file=sys.stderr)
         for r in failed:
-            print(f"FAILED {r['name']}: {r['error']}", file=sys.stderr)
+            print(f"MISLUKT {r['gemeente']}/{r['name']}: {r['error']}", file=sys.stderr)
+            if debug and r.get("trace"):
+                print(r["trace"], file=sys.stderr)
     return summary
 
 
@@ -214,7 +683,7 @@ def refresh_committed(notebook_dir: Path | None = None) -> None:
 
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)
     for nb in sorted(nb_dir.glob("*.ipynb")):
-        tmp = nb.with_name(f".{nb.stem}.refresh.ipynb")  # papermill wants an .ipynb name
+        tmp = nb.with_name(f".{nb.stem}.refresh-{os.getpid()}.ipynb")  # papermill wants an .ipynb name
         pm.execute_notebook(str(nb), str(tmp), cwd=str(nb_dir), progress_bar=False, kernel_name="python3")
         os.replace(tmp, nb)
         print(f"refreshed {nb}")

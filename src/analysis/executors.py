@@ -1,0 +1,190 @@
+"""Where the run's notebooks execute: a local process pool (default) or a Dask cluster.
+
+Both keep one Jupyter kernel per worker process and run notebook after notebook on it
+(analysis.engine). Workers never write into reports/: they return the notebook and page
+as bytes and the run's own process writes them atomically (see docs/notes/dask.md).
+
+Local workers end with the run, whatever ends it: they ask the kernel for SIGTERM when
+their parent dies (prctl PR_SET_PDEATHSIG) and a watchdog thread also checks the parent;
+on SIGTERM a worker kills its kernels and exits. Kernels, which jupyter_client starts in a
+session of their own, exit by themselves when their worker is gone (ipykernel's parent
+poller, JPY_PARENT_PID). Workers ignore SIGINT: Ctrl-C is the run's to handle.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed as _cf_as_completed
+
+PR_SET_PDEATHSIG = 1
+SCHEDULER_ENV = "WIJKMONITOR_SCHEDULER"
+
+
+def _kill_kernels_and_exit(*_):
+    from analysis import kernels
+
+    kernels.kill_all()
+    os._exit(1)
+
+
+def _watch_parent(ppid: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != ppid:
+            _kill_kernels_and_exit()
+
+
+def guard_worker() -> None:
+    """In a worker process: die with the parent, never take Ctrl-C, clean up on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _kill_kernels_and_exit)
+    ppid = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    if os.getppid() != ppid:  # the parent died before prctl took effect
+        _kill_kernels_and_exit()
+    threading.Thread(target=_watch_parent, args=(ppid,), daemon=True, name="parent-watchdog").start()
+
+
+def init_worker(notebook_dir: str) -> None:
+    """Pool initializer: guard, launch this worker's kernel, import and warm up while it boots."""
+    guard_worker()
+    from analysis.startup import skip_slow_imports
+
+    skip_slow_imports()  # before anything imports jsonschema
+    from analysis import kernels
+
+    try:
+        kernels.start("python3", notebook_dir)
+    except Exception:  # not fatal here: the first notebook starts one (with retries) and reports
+        pass
+    import analysis.engine  # noqa: F401  (papermill)
+    from analysis.webpage import html_exporter
+
+    html_exporter()
+
+
+class LocalExecutor:
+    """A process pool whose workers each keep one kernel."""
+
+    kind = "lokaal"
+
+    def __init__(self, jobs: int, notebook_dir: str):
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(notebook_dir,))
+
+    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+        """Yield (index, result) as tasks finish; a raised exception is yielded as the result."""
+        futs = {self.pool.submit(fn, *args): i for i, args in enumerate(argslist)}
+        for fut in _cf_as_completed(futs):
+            exc = fut.exception()
+            yield futs[fut], (exc if exc is not None else fut.result())
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+    def abort(self, grace: float = 2.0) -> None:
+        """Stop now: cancel what has not started, terminate the workers (and so their kernels)."""
+        procs = list((self.pool._processes or {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        deadline = time.monotonic() + grace
+        for p in procs:
+            p.join(max(deadline - time.monotonic(), 0.05))
+            if p.is_alive():
+                p.kill()
+                p.join(1)
+
+
+def _dask_plugin(notebook_dir: str):
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class KernelPlugin(WorkerPlugin):
+        """Each Dask worker keeps one kernel: started in setup, shut down in teardown."""
+
+        name = "wijkmonitor-kernel"
+
+        def __init__(self, notebook_dir: str):
+            self.notebook_dir = notebook_dir
+
+        def setup(self, worker):
+            from analysis.startup import skip_slow_imports
+
+            skip_slow_imports()
+            from analysis import kernels
+
+            kernels.start("python3", self.notebook_dir)
+            import analysis.engine  # noqa: F401
+
+        def teardown(self, worker):
+            from analysis import kernels
+
+            kernels.shutdown_all()
+
+    return KernelPlugin(notebook_dir)
+
+
+class DaskExecutor:
+    """The same tasks on a dask.distributed cluster (Client.submit / as_completed)."""
+
+    kind = "dask"
+
+    def __init__(self, address, notebook_dir: str):
+        from distributed import Client
+
+        self.client = address if hasattr(address, "submit") else Client(address, timeout="10s")
+        self.own_client = not hasattr(address, "submit")
+        self.client.register_plugin(_dask_plugin(notebook_dir))
+        self.jobs = max(sum(self.client.nthreads().values()), 1)
+        self.futures = []
+
+    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+        from distributed import as_completed
+
+        futs = [self.client.submit(fn, *args, pure=False) for args in argslist]
+        self.futures = futs
+        index = {f.key: i for i, f in enumerate(futs)}
+        for fut in as_completed(futs):
+            if fut.status == "error":
+                yield index[fut.key], fut.exception()
+            else:
+                yield index[fut.key], fut.result()
+            fut.release()
+
+    def close(self) -> None:
+        if self.own_client:
+            self.client.close()
+
+    def abort(self, grace: float = 2.0) -> None:
+        try:
+            self.client.cancel(self.futures, force=True)
+        finally:
+            self.close()
+
+
+def make(jobs: int, notebook_dir: str, scheduler=None):
+    """The executor for a run: Dask when a scheduler is given (or in WIJKMONITOR_SCHEDULER), else local."""
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+    if scheduler:
+        try:
+            return DaskExecutor(scheduler, notebook_dir)
+        except ImportError:
+            from analysis.failures import RunError
+
+            raise RunError("--scheduler: dask.distributed is niet geïnstalleerd; pip install distributed") from None
+        except OSError as exc:
+            from analysis.failures import RunError
+
+            raise RunError(f"--scheduler {scheduler}: geen Dask-scheduler bereikbaar ({exc}); "
+                           "controleer het adres (tcp://HOST:PORT)") from None
+    return LocalExecutor(jobs, notebook_dir)

@@ -1,0 +1,47 @@
+"""Issue 13: the same run on a dask.distributed cluster (LocalCluster, 2 worker processes)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from analysis import run
+
+distributed = pytest.importorskip("distributed")
+PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as c:
+        yield c
+
+
+def test_one_gemeente_on_a_local_cluster(cluster, tmp_path):
+    from distributed import Client
+
+    from analysis import kernels
+
+    wijken = ["WK095704", "WK095707"]
+    summary = run.run_all(gemeenten=["GM0957"], wijken=wijken, out_dir=tmp_path, scheduler=cluster.scheduler_address,
+                          quiet=True, notebook_dir=PROBES)
+    assert summary["failed"] == [] and summary["gemeenten_failed"] == {}
+    assert sorted(summary["ran"]) == ["indicator_kaart", "overzicht", "wijkprofiel_WK095704", "wijkprofiel_WK095707"]
+    out = tmp_path / "GM0957"
+    assert "probe WK095707" in (out / "wijkprofiel_WK095707.html").read_text()
+    manifest = json.loads((out / ".manifest.json").read_text())
+    assert sorted(manifest) == sorted(summary["ran"])
+    with Client(cluster.scheduler_address) as client:  # each worker kept its one kernel (the plugin's)
+        kept = client.run(lambda: len(kernels._kept))
+        assert sorted(kept.values()) == [1, 1]
+    again = run.run_all(gemeenten=["GM0957"], wijken=wijken, out_dir=tmp_path, scheduler=cluster.scheduler_address,
+                        quiet=True, notebook_dir=PROBES)
+    assert again["ran"] == [] and len(again["skipped"]) == 4
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    with pytest.raises(run.RunError, match=r"--scheduler tcp://127.0.0.1:1: geen Dask-scheduler bereikbaar"):
+        run.run_all(tasks=[run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "D", {"wijkcode": "WK095704"})],
+                    out_dir=tmp_path, scheduler="tcp://127.0.0.1:1", quiet=True, force=True, notebook_dir=PROBES)
