@@ -30,14 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="toon bij fouten de volledige traceback")
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="bouw de verwerkte data (data/processed/<GM>/)")
-    b.add_argument("--gemeente", nargs="+", default=None, help="CBS-gemeentecode(s) (standaard GM0957, Roermond)")
+    b.add_argument("--gemeente", nargs="+", default=None, help="CBS-gemeentecode(s) (standaard: elke gemeente met een monitor.yml in data/raw)")
     b.add_argument("--all", action="store_true", help="alle gemeenten")
     b.add_argument("--strict", action="store_true", help="waarschuwingen over de brondata zijn fouten")
     b.add_argument("--refresh", action="store_true", help="opnieuw bouwen, ook als niets veranderde")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     r = sub.add_parser("run", help="voer de notebooks uit naar reports/<GM>/ (parallel, incrementeel)")
     g = r.add_mutually_exclusive_group()
-    g.add_argument("--gemeente", nargs="+", default=None, help="gemeentecode(s), standaard GM0957")
+    g.add_argument("--gemeente", nargs="+", default=None, help="gemeentecode(s) (standaard: elke gemeente met een monitor.yml in data/raw)")
     g.add_argument("--all", action="store_true", help="alle gemeenten van Nederland")
     g.add_argument("--regio", help="een regio uit data/raw/regions.yml")
     r.add_argument("--wijk", action="append", help="alleen deze wijkcode(s) (herhaalbaar; één gemeente)")
@@ -79,6 +79,7 @@ def _build(args) -> int:
     for gm in gms:
         try:
             res = observations.build(gemeentecode=gm, **kwargs)
+            run.write_stamp(gm)
         except Exception as exc:
             if len(gms) == 1:
                 raise
@@ -112,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     if debug:
         os.environ["WIJKMONITOR_DEBUG"] = "1"
+    else:  # a warning is one line for the user, not the library's source line
+        import warnings
+
+        warnings.formatwarning = lambda message, category, *a, **k: f"waarschuwing: {message}\n"
     from analysis.failures import Interrupted, describe
 
     try:

@@ -46,7 +46,10 @@ def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=ipc)
     # An in-memory history, as nbclient gives the kernels it starts: no sqlite file shared by workers.
     args = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"]
-    run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1])
+    # The batch's pages draw charts with vega-embed, so the static SVG copy per chart (for plain
+    # nbconvert, see analysis.display) is left out of its kernels unless asked for.
+    env = {**os.environ, "WIJKMONITOR_CHART_SVG": os.environ.get("WIJKMONITOR_CHART_SVG", "0")}
+    run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1], env=env)
     kc = km.client()
     kc.start_channels()
     kc.allow_stdin = False

@@ -35,7 +35,6 @@ from analysis.errors import UnknownAreaError, WijkmonitorError
 from analysis.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
-DEFAULT_GEMEENTE = "GM0957"
 NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
 # Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
 RUNNER_MODULES = frozenset({"run.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
@@ -56,92 +55,61 @@ class Task:
 
     @property
     def gemeente(self) -> str:
-        return self.parameters.get("gemeentecode") or DEFAULT_GEMEENTE
+        return self.parameters["gemeentecode"]
 
 
-# --- the data model (the lead's modules when present; minimal stand-ins otherwise) -----------------
+# --- the data model ---------------------------------------------------------------------------------
 
 def processed_dir(gm: str) -> Path:
-    fn = getattr(paths, "processed_dir", None)
-    return Path(fn(gm)) if fn else paths.PROCESSED_DIR / gm
+    return paths.processed_dir(gm)
 
 
 def reports_dir(gm: str, root: Path | None = None) -> Path:
-    if root is not None:
-        return Path(root) / gm
-    fn = getattr(paths, "reports_dir", None)
-    return Path(fn(gm)) if fn else paths.REPORTS_DIR / gm
-
-
-def _gemeenten_module():
-    try:
-        from analysis import gemeenten
-
-        return gemeenten
-    except ImportError:
-        return None
+    return paths.reports_dir(gm, root)
 
 
 def all_gemeenten() -> list[str]:
-    mod = _gemeenten_module()
-    if mod is not None:
-        return list(mod.codes())
-    return sorted(_national_wijken()["gemeentecode"].unique())
+    from analysis import gemeenten
+
+    return gemeenten.codes()
 
 
-@functools.cache
-def _national_wijken():
-    """Every wijk of the 2024 boundary data (stand-in for analysis.gemeenten without it)."""
-    import pandas as pd
+def default_gemeenten() -> list[str]:
+    """Without --gemeente: every gemeente with a monitor definition in data/raw (Roermond's, here)."""
+    from analysis import monitors
 
-    mirror = paths.mirror_dir(required=True)
-    data = json.loads((mirror / "geo" / "nl_wijken_2024_wgs84_simplified.geojson").read_text())
-    rows = [f["properties"] for f in data["features"]]
-    df = pd.DataFrame(rows)[["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]]
-    return df[df["gemeentecode"] != "GM0998"]  # "Buitenland"
+    codes = sorted(p.name for p in paths.RAW_DIR.glob("GM*") if (p / monitors.MONITOR_FILE).is_file())
+    if not codes:
+        raise RunError(f"geen gemeente met een {monitors.MONITOR_FILE} in {paths.RAW_DIR}; geef --gemeente GM0000 of --all")
+    return codes
 
 
 def gemeente_name(gm: str) -> str:
-    mod = _gemeenten_module()
-    if mod is not None:
-        return mod.name(gm)
-    sel = _national_wijken().loc[lambda d: d.gemeentecode == gm, "gemeentenaam"]
-    return str(sel.iloc[0]) if len(sel) else gm
+    from analysis import gemeenten
+
+    return gemeenten.name(gm)
 
 
 def wijken_of(gm: str) -> dict[str, str]:
     """wijkcode -> wijknaam for one gemeente."""
-    mod = _gemeenten_module()
-    if mod is not None:
-        df = mod.wijken(gm)
-    else:
-        from analysis.sources.pdok import load_boundaries
+    from analysis import gemeenten
 
-        try:
-            df = load_boundaries("wijk", 2024, gm)
-        except Exception as exc:
-            raise UnknownAreaError(f"gemeentecode {gm!r}: geen wijken gevonden ({describe(exc)})") from None
+    df = gemeenten.wijken(gm)
     return dict(zip(df["wijkcode"], df["wijknaam"]))
 
 
 def regions() -> dict[str, list[str]]:
     """Named regions from data/raw/regions.yml (there is no province data in the mirror)."""
-    import yaml
+    from analysis import monitors
 
-    path = paths.RAW_DIR / "regions.yml"
+    path = paths.RAW_DIR / monitors.REGIONS_FILE
     if not path.is_file():
         raise RunError(f"{path}: bestaat niet; --regio leest de regio's daaruit (provincies staan niet in de mirror)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise RunError(describe(exc).replace("YAML-bestand", str(path))) from None
-    if not isinstance(data, dict):
-        raise RunError(f"{path}: verwacht 'naam: [GM…, …]' per regio")
-    return {str(k): [str(g) for g in (v.get("gemeenten") if isinstance(v, dict) else v) or []] for k, v in data.items()}
+    return {name: list(r.gemeenten) for name, r in monitors.regions().items()}
 
 
 def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = None, all_: bool = False) -> list[str]:
-    """The gemeenten a run covers: --all, --regio NAME, --gemeente GM… (default Roermond)."""
+    """The gemeenten a run covers: --all, --regio NAME, --gemeente GM… (default: those with a monitor.yml)."""
     from analysis.areas import check_gemeentecode
 
     if all_:
@@ -152,10 +120,10 @@ def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = Non
         if match is None:
             raise RunError(f"--regio {regio!r}: onbekend in {paths.RAW_DIR / 'regions.yml'}; bekend: {', '.join(regs)}")
         return regs[match]
-    return [check_gemeentecode(g) for g in (gemeenten or [DEFAULT_GEMEENTE])]
+    return [check_gemeentecode(g) for g in gemeenten] if gemeenten else default_gemeenten()
 
 
-def tasks_for(gemeentecode: str = DEFAULT_GEMEENTE, wijken: list[str] | None = None) -> list[Task]:
+def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
     """Overview, map and one profile per wijk; unknown codes fail fast with the valid list."""
     from analysis.areas import check_gemeentecode
 
@@ -218,9 +186,7 @@ def processed_files(gm: str) -> list[Path]:
     gen = generations.current(processed_dir(gm))
     if gen is not None:
         return sorted(p for p in gen.iterdir() if p.is_file())
-    flat = paths.PROCESSED_DIR
-    return sorted(p for p in flat.glob("*") if p.suffix in (".parquet", ".csv") and p.is_file()) \
-        if gm == DEFAULT_GEMEENTE else []
+    return []
 
 
 def _boundary_files(gm: str) -> list[Path]:
@@ -299,6 +265,13 @@ def processed_fresh(gm: str, digest: str) -> bool:
         and stamp.get("generation") == str(files[0].parent)
 
 
+def write_stamp(gm: str, digest: str | None = None) -> None:
+    """Record which inputs the gemeente's current generation was built from (the run's staleness check)."""
+    files = processed_files(gm)
+    write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest or build_digest(gm), "files": [p.name for p in files],
+                                                   "generation": str(files[0].parent) if files else None}))
+
+
 def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
     from analysis import observations
@@ -307,9 +280,7 @@ def build_processed(gm: str, digest: str) -> dict:
     try:
         with locks.hold(processed_dir(gm), what="build"):
             observations.build(gemeentecode=gm)
-            files = processed_files(gm)
-            write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest, "files": [p.name for p in files],
-                                                           "generation": str(files[0].parent) if files else None}))
+            write_stamp(gm, digest)
         return {"gm": gm, "ok": True, "seconds": time.perf_counter() - t0}
     except Exception as exc:
         return {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6),
@@ -436,9 +407,8 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
     page_text = ("<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Wijkmonitor "
                  f"{name}</title></head><body><h1>Wijkmonitor {name}: rapporten</h1>"
                  "<p><a href='../index.html'>Alle gemeenten</a></p><ul>" + "\n".join(items) + "</ul>"
-                 f"<p>Gegenereerd {time.strftime('%Y-%m-%d %H:%M')}. Bronnen: CBS, Kadaster/PDOK (CC BY 4.0)"
-                 + (", gemeente Roermond (Voortgangsrapportage Sociaal Domein, mei 2025)" if gm == DEFAULT_GEMEENTE else "")
-                 + ".</p></body></html>")
+                 f"<p>Gegenereerd {time.strftime('%Y-%m-%d %H:%M')}. Bronnen: CBS, Kadaster/PDOK (CC BY 4.0) "
+                 "en de eigen metingen van de gemeente.</p></body></html>")
     return write_text_atomic(out_dir / "index.html", page_text)
 
 
@@ -514,7 +484,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
     if jobs is not None and jobs < 1:
         raise RunError(f"--jobs {jobs}: moet een positief geheel getal zijn (bijv. --jobs 2)")
     root = Path(out_dir) if out_dir is not None else None
-    root_dir = root or reports_dir(DEFAULT_GEMEENTE).parent
+    root_dir = root or paths.REPORTS_DIR
     _check_out(root_dir)
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)
     say = (lambda *a, **k: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -526,7 +496,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         for t in tasks:
             by_gm.setdefault(t.gemeente, []).append(t)
     else:
-        gms = gemeenten or [gemeentecode or DEFAULT_GEMEENTE]
+        gms = gemeenten or ([gemeentecode] if gemeentecode else default_gemeenten())
         for gm in gms:
             try:
                 by_gm[gm] = tasks_for(gm, wijken if len(gms) == 1 else None)
