@@ -1,4 +1,4 @@
-# Two commands on a fresh machine:  make report  (data + every notebook and report)
+# Two commands on a fresh machine:  make report  (data, every notebook and report, annex tables)
 #                                    make test    (pytest + nbval)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -20,6 +20,7 @@ data: install
 
 report: data
 	$(BIN)/python -m analysis run
+	$(BIN)/python -m analysis tabellen
 
 # Headless Chromium (browser tests) and pdftotext (print test), from Debian when missing.
 browser:
@@ -39,4 +40,4 @@ bench: data
 	$(BIN)/python benchmarks/bench_run.py
 
 clean:
-	rm -rf reports data/processed/*.csv data/processed/*.parquet
+	rm -rf reports data/processed/GM*

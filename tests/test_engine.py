@@ -20,7 +20,8 @@ def _cells(nb):
 
 
 @pytest.fixture()
-def fresh_kernels():
+def fresh_kernels(monkeypatch):
+    monkeypatch.setenv("WIJKMONITOR_CHART_SVG", "0")  # as the batch's kept kernels run
     kernels.shutdown_all()
     yield
     kernels.shutdown_all()

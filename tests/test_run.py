@@ -36,7 +36,7 @@ def test_broken_parameter_isolated_and_good_report_kept(tmp_path):
     assert "probe WK095707" in before.decode()
 
     # Same report, now with a broken parameter, next to a good one: the batch goes on.
-    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "FOUT"})
+    broken = run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095707", "Herten", {"wijkcode": "FOUT", "gemeentecode": "GM0957"})
     second = run.run_all(tasks=[broken, other], out_dir=root, jobs=2, quiet=True, notebook_dir=PROBES)
     assert second["ran"] == ["wijkprofiel_WK095704"]
     assert [f["name"] for f in second["failed"]] == ["wijkprofiel_WK095707"]
@@ -74,7 +74,7 @@ def test_html_report_is_offline_and_hides_code(tmp_path):
 
 
 def test_unknown_parameter_is_an_error(tmp_path):
-    bad = run.Task("wijkprofiel.ipynb", "wijkprofiel_x", "x", {"wijk": "WK095704"})
+    bad = run.Task("wijkprofiel.ipynb", "wijkprofiel_x", "x", {"wijk": "WK095704", "gemeentecode": "GM0957"})
     with pytest.raises(run.UnknownParameterError, match=r"wijkprofiel.ipynb: onbekende parameter\(s\) \['wijk'\].*wijkcode"):
         run.run_all(tasks=[bad], out_dir=tmp_path, quiet=True, notebook_dir=PROBES)
     assert not list((tmp_path / "GM0957").glob("*.ipynb"))

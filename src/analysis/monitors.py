@@ -91,7 +91,7 @@ def regions(raw_dir: Path | None = None) -> dict[str, Region]:
         raise SourceError(f"{path}: verwacht per regio een naam met 'gemeenten: [...]'")
     out = {}
     for name, spec in data.items():
-        members = spec.get("gemeenten") if isinstance(spec, dict) else None
+        members = spec.get("gemeenten") if isinstance(spec, dict) else spec if isinstance(spec, list) else None
         if not members:
             raise SourceError(f"{path}: regio {name!r}: sleutel 'gemeenten' ontbreekt of is leeg")
         for g in members:
@@ -99,7 +99,8 @@ def regions(raw_dir: Path | None = None) -> dict[str, Region]:
                 gemeenten.check(g)
             except Exception:
                 raise SourceError(f"{path}: regio {name!r}: onbekende gemeente {g!r}") from None
-        out[name] = Region(name, spec.get("title", name), tuple(members))
+        title = spec.get("title", name) if isinstance(spec, dict) else name
+        out[name] = Region(name, title, tuple(members))
     return out
 
 

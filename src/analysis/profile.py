@@ -68,6 +68,7 @@ def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor
         row["judgement"] = (judge(row[f"wijk_{have[-2]}"], row[f"wijk_{have[-1]}"], e["direction"], e["decimals"])
                             if len(have) >= 2 else None)
         row["judged_metingen"] = f"{have[-2]}->{have[-1]}" if len(have) >= 2 else None
+        row["latest"] = have[-1] if have else None
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["metingen"] = metingen
@@ -79,24 +80,36 @@ def metingen_in(tab: pd.DataFrame) -> list[int]:
     return tab.attrs.get("metingen") or sorted({int(c.split("_")[1]) for c in tab.columns if c.startswith("wijk_")})
 
 
+def reference_meting(tab: pd.DataFrame) -> int | None:
+    """The latest meting at which at least one KPI of the wijk has a national value."""
+    with_nl = [m for m in metingen_in(tab) if f"nederland_{m}" in tab and tab[f"nederland_{m}"].notna().any()]
+    return with_nl[-1] if with_nl else None
+
+
 def display_table(tab: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     """Wide table in Dutch notation for reading (the edge of the tidy model): every meting of the
-    wijk, the gemeente and Nederland at the latest meting, judgement and rank."""
+    wijk, then per KPI its latest meting with the gemeente, Nederland and the rank at that meting."""
     def f(ind, v):
         return fmt(ind, v) if pd.notna(v) else "geen gegevens"
 
     metingen = metingen_in(tab)
     if tab.empty or not metingen:
         return pd.DataFrame()
-    last = metingen[-1]
+
+    def at_latest(row, what):
+        m = row.get("latest")
+        return row.get(f"{what}_{int(m)}") if pd.notna(m) else None
+
     out = pd.DataFrame({"KPI": [k + _unit_suffix(i) for k, i in zip(tab["KPI"], tab["indicator"])]})
     for m in metingen:
         out[f"Wijk {m}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"wijk_{m}", [None] * len(tab)))]
-    out[f"{gemeentenaam} {last}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"gemeente_{last}", [None] * len(tab)))]
-    out[f"Nederland {last}-meting"] = [f(i, v) for i, v in zip(tab["indicator"], tab.get(f"nederland_{last}", [None] * len(tab)))]
+    rows = [r for _, r in tab.iterrows()]
+    out["Laatste meting"] = [f"{int(r['latest'])}-meting" if pd.notna(r.get("latest")) else "-" for r in rows]
+    out[gemeentenaam] = [f(r["indicator"], at_latest(r, "gemeente")) for r in rows]
+    out["Nederland"] = [f(r["indicator"], at_latest(r, "nederland")) for r in rows]
     out["Beweging"] = [j if isinstance(j, str) else "n.v.t." for j in tab["judgement"]]
-    out["Rang (1 = gunstigst)"] = [f"{int(r)} van {int(n)}" if pd.notna(r) else "-" for r, n in
-                                   zip(tab.get(f"rank_{last}", [None] * len(tab)), tab.get(f"n_ranked_{last}", [None] * len(tab)))]
+    out["Rang (1 = gunstigst)"] = [f"{int(at_latest(r, 'rank'))} van {int(at_latest(r, 'n_ranked'))}"
+                                   if pd.notna(at_latest(r, "rank")) else "-" for r in rows]
     return out.set_index("KPI")
 
 
@@ -171,7 +184,7 @@ def summary_markdown(obs: pd.DataFrame, wijkcode: str, tab: pd.DataFrame, meting
     metingen = metingen_in(tab)
     if tab.empty or not metingen:
         return "Voor deze wijk zijn geen eigen KPI's van de gemeente beschikbaar; hieronder staan de CBS-kerncijfers."
-    meting = metingen[-1] if meting is None else meting
+    meting = (reference_meting(tab) if reference_meting(tab) is not None else metingen[-1]) if meting is None else meting
     refs = tab.get(f"nederland_{meting}", pd.Series([None] * len(tab)))
     inds = [ind for ind, ref in zip(tab["indicator"], refs) if pd.notna(ref)]
     by_indicator = dict(tuple(obs[obs["indicator"].isin(inds)].groupby("indicator", sort=False)))

@@ -55,7 +55,14 @@ class Task:
 
     @property
     def gemeente(self) -> str:
-        return self.parameters["gemeentecode"]
+        """The gemeente a task belongs to: its parameter, else the gemeente of its wijk."""
+        from analysis.areas import gemeente_of
+
+        if self.parameters.get("gemeentecode"):
+            return self.parameters["gemeentecode"]
+        if self.parameters.get("wijkcode"):
+            return gemeente_of(self.parameters["wijkcode"])
+        raise RunError(f"{self.notebook}: parameter 'gemeentecode' ontbreekt")
 
 
 # --- the data model ---------------------------------------------------------------------------------
