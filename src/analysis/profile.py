@@ -169,14 +169,20 @@ def key_figures(obs: pd.DataFrame, wijkcode: str) -> pd.DataFrame:
 
 
 def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> pd.DataFrame:
-    """Share of inhabitants per age group (latest KWB edition with counts) for wijk and gemeente."""
+    """Share of inhabitants per age group for wijk and gemeente: from counts where the latest KWB
+    edition has them, else from the published shares (PDOK wijk attributes). Empty without either."""
     groups = {"age_0_14": "0-14", "age_15_24": "15-24", "age_25_44": "25-44", "age_45_64": "45-64", "age_65_plus": "65+"}
-    k = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & obs["indicator"].isin(groups) & (obs["status"] == "ok")]
-    year = k.loc[k["area_code"] == wijkcode, "year"].max()
-    k = k[(k["year"] == year) & k["area_code"].isin([wijkcode, gemeentecode])]
-    k = k.assign(leeftijd=k["indicator"].map(groups),
-                 aandeel=k["value"] / k.groupby("area_code")["value"].transform("sum") * 100)
-    return k[["area_code", "area_name", "year", "leeftijd", "value", "aandeel"]].reset_index(drop=True)
+    kwb = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & (obs["status"] == "ok") & obs["area_code"].isin([wijkcode, gemeentecode])]
+    for inds, from_counts in ((groups, True), ({f"{k}_pct": v for k, v in groups.items()}, False)):
+        k = kwb[kwb["indicator"].isin(inds)]
+        year = k.loc[k["area_code"] == wijkcode, "year"].max()
+        k = k[k["year"] == year]
+        if k.empty or k.loc[k["area_code"] == wijkcode, "indicator"].nunique() < len(inds):
+            continue
+        share = k["value"] / k.groupby("area_code")["value"].transform("sum") * 100 if from_counts else k["value"]
+        k = k.assign(leeftijd=k["indicator"].map(inds), aandeel=share)
+        return k[["area_code", "area_name", "year", "leeftijd", "value", "aandeel"]].reset_index(drop=True)
+    return pd.DataFrame(columns=["area_code", "area_name", "year", "leeftijd", "value", "aandeel"])
 
 
 def summary_markdown(obs: pd.DataFrame, wijkcode: str, tab: pd.DataFrame, meting: int | None = None) -> str:
