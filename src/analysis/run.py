@@ -82,7 +82,7 @@ def all_gemeenten() -> list[str]:
 
 
 def default_gemeenten() -> list[str]:
-    """Without --gemeente: every gemeente with a monitor definition in data/raw (Roermond's, here)."""
+    """Without --gemeente: every gemeente with a monitor definition in data/raw."""
     from analysis import monitors
 
     codes = sorted(p.name for p in paths.RAW_DIR.glob("GM*") if (p / monitors.MONITOR_FILE).is_file())
@@ -655,13 +655,24 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
 
 
 def refresh_committed(notebook_dir: Path | None = None) -> None:
-    """Re-execute the notebooks in notebooks/ in place with their default parameters."""
+    """Re-execute the notebooks in notebooks/ in place with their default parameters.
+
+    Each on a fresh IPC kernel (no TCP warning), with the static SVG per chart that plain
+    `jupyter nbconvert` needs (the batch run leaves it out)."""
     import papermill as pm
 
+    from analysis import kernels
+    from analysis.engine import ENGINE_NAME
+
+    os.environ["WIJKMONITOR_CHART_SVG"] = "1"
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)
     for nb in sorted(nb_dir.glob("*.ipynb")):
         tmp = nb.with_name(f".{nb.stem}.refresh-{os.getpid()}.ipynb")  # papermill wants an .ipynb name
-        pm.execute_notebook(str(nb), str(tmp), cwd=str(nb_dir), progress_bar=False, kernel_name="python3")
+        try:
+            pm.execute_notebook(str(nb), str(tmp), cwd=str(nb_dir), progress_bar=False, kernel_name="python3",
+                                engine_name=ENGINE_NAME)
+        finally:
+            kernels.shutdown_all()  # a fresh kernel for the next notebook
         os.replace(tmp, nb)
         print(f"refreshed {nb}")
 
