@@ -46,3 +46,14 @@ def value(obs, series, area, indicator, meting=None, dataset=REPORT):
         sel = sel[sel.meting == meting]
     assert len(sel) == 1, (dataset, area, indicator, meting, len(sel))
     return sel.iloc[0]
+
+
+@pytest.fixture()
+def fresh_downloads(monkeypatch):
+    """No host remembered as failed from another test; no real waiting between retries."""
+    from analysis.sources import download
+
+    download.reset()
+    monkeypatch.setattr(download, "sleep", lambda s: None)
+    yield
+    download.reset()

@@ -6,18 +6,13 @@ import pytest
 
 from analysis import paths
 from analysis.errors import SourceError
-from analysis.sources import download
 from analysis.sources import cbs
 from conftest import value as _value
 
 
 @pytest.fixture(autouse=True)
-def _fresh_downloads(monkeypatch):
-    """No host remembered as failed from another test; no real waiting between retries."""
-    download.reset()
-    monkeypatch.setattr(download, "sleep", lambda s: None)
+def _fresh(fresh_downloads):
     yield
-    download.reset()
 
 
 def test_columns_resolved_by_key_not_suffix():

@@ -2,11 +2,10 @@
 import json
 import re
 
-import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from analysis import maps, observations, profile
+from analysis import maps, profile
 from analysis.errors import NoDataError
 from analysis.sources import pdok
 from maps_helpers import region_density

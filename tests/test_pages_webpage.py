@@ -1,9 +1,6 @@
 """Light pages, downloads, the self-contained page, the notebook display setup and the landing pages."""
-import io
-import json
 import re
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest

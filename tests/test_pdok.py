@@ -4,16 +4,11 @@ import shapely
 
 from analysis import paths
 from analysis.errors import SourceError
-from analysis.sources import download
 from analysis.sources import pdok
 
 @pytest.fixture(autouse=True)
-def _fresh_downloads(monkeypatch):
-    """No host remembered as failed from another test; no real waiting between retries."""
-    download.reset()
-    monkeypatch.setattr(download, "sleep", lambda s: None)
+def _fresh(fresh_downloads):
     yield
-    download.reset()
 
 
 WIJKEN = [f"WK0957{i:02d}" for i in range(10)]

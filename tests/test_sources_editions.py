@@ -3,7 +3,6 @@ import json
 import time
 import warnings
 
-import pandas as pd
 import pytest
 
 from analysis import catalogue as cat

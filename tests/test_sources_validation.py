@@ -4,9 +4,7 @@ Each case of issue 10's "Why" that concerns the CBS/PDOK sources, built from rea
 with one defect put in.
 """
 import json
-import shutil
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pytest

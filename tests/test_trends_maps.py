@@ -1,11 +1,8 @@
 """Trend judgements, comparisons with Nederland, and the maps (issue: maps and comparisons)."""
-import math
 
-import pytest
 import vl_convert as vlc
 
-from analysis import compare, maps, trends
-from analysis.errors import NoDataError, UnknownIndicatorError
+from analysis import compare, maps
 
 
 def _kpis(kpi_set: str) -> list[str]:

@@ -21,7 +21,7 @@ from shapely.geometry import mapping
 
 from analysis import compare as cmp
 from analysis import labels as lab
-from analysis.areas import NL_CODE, gemeente_of
+from analysis.areas import NL_CODE
 from analysis.atomic import write_atomic
 from analysis.catalogue import fmt, indicator as catalogue_entry
 from analysis.errors import NoDataError

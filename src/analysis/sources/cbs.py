@@ -11,8 +11,6 @@ areas, missing wijken and missing keys before use.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -28,6 +26,7 @@ from analysis import catalogue as cat
 from analysis import paths
 from analysis.areas import NL_CODE, check_gemeentecode, level_of, short_name
 from analysis.catalogue import catalogue
+from analysis.sources.tabular import strict_table
 from analysis.errors import SourceError, SourceWarning
 from analysis.sources import download
 from analysis.sources.cbs_v4 import MISSING, NUMBER
@@ -224,15 +223,7 @@ def read_csv_checked(path: Path) -> pd.DataFrame:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: malformed KWB extract: {exc}") from exc
-    rows = list(csv.reader(io.StringIO(text)))
-    rows = [r for r in rows if r]
-    if len(rows) < 2:
-        raise SourceError(f"{path}: malformed KWB extract: no data rows")
-    width = len(rows[0])
-    for n, r in enumerate(rows[1:], start=2):
-        if len(r) != width:
-            raise SourceError(f"{path}: line {n} has {len(r)} fields, the header {width} (file cut off?)")
-    return pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+    return strict_table(text, path)
 
 
 @lru_cache(maxsize=16)

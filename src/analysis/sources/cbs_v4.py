@@ -10,7 +10,6 @@ Resolution: cache `data/raw/cbs/odata4_<table>/` -> mirror `cbs/odata4_<table>/`
 from __future__ import annotations
 
 import csv
-import io
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.areas import NL_CODE
+from analysis.sources.tabular import strict_table
 from analysis.errors import SourceError, SourceWarning
 from analysis.sources import download
 
@@ -60,14 +60,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise SourceError(f"{path}: missing in the v4 export")
     text = path.read_text(encoding="utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    if len(rows) < 2:
-        raise SourceError(f"{path}: no rows")
-    width = len(rows[0])
-    for n, row in enumerate(rows[1:], start=2):
-        if len(row) != width:
-            raise SourceError(f"{path}: record {n} has {len(row)} fields, the header {width} (file cut off?)")
-    return pd.DataFrame(rows[1:], columns=rows[0], dtype=str)
+    return strict_table(text, path, delimiter=";", record="record", dtype=str)
 
 
 def parse_value(raw: str, where: str) -> float:
