@@ -9,6 +9,7 @@ Built per gemeente into `data/processed/<GM>/` as one generation (analysis.gener
 """
 from __future__ import annotations
 
+import functools
 import time
 import warnings
 from pathlib import Path
@@ -53,7 +54,7 @@ def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
              else cbs.observations(monitor.code)]
     if hasattr(cbs, "gemeente_series"):
         parts.append(cbs.gemeente_series(monitor.region_gemeenten()))
-        parts.append(national_sums(cbs.gemeente_series))
+        parts.append(_national_sums())
     try:
         from analysis.sources import cbs_v4
     except ImportError:
@@ -68,6 +69,14 @@ def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
     return parts
 
 
+@functools.lru_cache(maxsize=1)
+def _national_sums() -> pd.DataFrame:
+    """national_sums of the mirror's gemeente series, once per process (every gemeente's build uses it)."""
+    from analysis.sources import cbs
+
+    return national_sums(cbs.gemeente_series)
+
+
 def national_sums(gemeente_series) -> pd.DataFrame:
     """Nederland for the count indicators of the gemeente series: the sum over every gemeente of a year.
 
@@ -76,7 +85,8 @@ def national_sums(gemeente_series) -> pd.DataFrame:
     from analysis import gemeenten
 
     all_rows = gemeente_series(gemeenten.codes())
-    counts = [i for i in all_rows["indicator"].unique() if catalogue().loc[i, "unit"] == "aantal"]
+    units = catalogue()["unit"]
+    counts = [i for i in all_rows["indicator"].unique() if units.get(i) == "aantal"]
     sel = all_rows[all_rows["indicator"].isin(counts) & (all_rows["status"] == "ok")]
     n_per_year = all_rows.groupby("year")["area_code"].nunique()
     sums = sel.groupby(["indicator", "year"], as_index=False)["value"].sum()
