@@ -10,9 +10,16 @@ from analysis.trends import judge
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
-    """(code, name) of a wijk in the data; an unknown code fails with the list of valid ones."""
-    code = check_wijkcode(wijkcode, list(obs.loc[obs["area_level"] == "wijk", "area_code"].unique()))
-    return code, obs.loc[obs["area_code"] == code, "area_name"].iloc[0]
+    """(code, name) of a wijk of the gemeente's boundary data, also one without figures (a water
+    wijk); an unknown code fails with the list of valid ones."""
+    from analysis import gemeenten
+    from analysis.areas import gemeente_of
+
+    code = check_wijkcode(wijkcode)
+    wijken = gemeenten.wijken(gemeente_of(code))
+    names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
+    code = check_wijkcode(code, list(names))
+    return code, names[code]
 
 
 def wijk_kpis(obs: pd.DataFrame, wijkcode: str, monitor=None) -> list[str]:
