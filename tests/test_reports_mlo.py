@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from analysis import gemeenten, run
+from analysis import gemeenten, paths, run
 from pages_fixture import rendered_dom
 
 MLO = {"GM1711": 11, "GM1641": 8, "GM1669": 6}  # wijken in the 2024 boundaries
@@ -13,11 +13,17 @@ MLO = {"GM1711": 11, "GM1641": 8, "GM1669": 6}  # wijken in the 2024 boundaries
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     out = tmp_path_factory.mktemp("mlo")
-    for gm in MLO:
-        first = sorted(gemeenten.wijken(gm)["wijkcode"])[1]  # a wijk with inhabitants
-        summary = run.run_all(gemeentecode=gm, wijken=[first], out_dir=out, quiet=True, jobs=2)
-        assert not summary["failed"] and not summary["gemeenten_failed"], summary
-    return out
+    mp = pytest.MonkeyPatch()  # their processed data in a folder of their own, not data/processed
+    mp.setattr(paths, "PROCESSED_DIR", out / "processed")
+    mp.setenv("WIJKMONITOR_PROCESSED", str(out / "processed"))
+    try:
+        for gm in MLO:
+            first = sorted(gemeenten.wijken(gm)["wijkcode"])[1]  # a wijk with inhabitants
+            summary = run.run_all(gemeentecode=gm, wijken=[first], out_dir=out / "reports", quiet=True, jobs=2)
+            assert not summary["failed"] and not summary["gemeenten_failed"], summary
+    finally:
+        mp.undo()
+    return out / "reports"
 
 
 @pytest.mark.parametrize("gm", list(MLO))
