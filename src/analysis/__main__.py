@@ -67,14 +67,11 @@ def _lazy(module: str, attr: str):
 
 
 def _build(args) -> int:
-    import inspect
-
     from analysis import observations, run
     from analysis.failures import describe
 
     gms = run.select_gemeenten(args.gemeente, None, args.all)
-    accepted = inspect.signature(observations.build).parameters
-    kwargs = {k: True for k in ("strict", "refresh") if getattr(args, k) and k in accepted}
+    kwargs = {"strict": True if args.strict else None, "refresh": args.refresh}
     failed = 0
     for gm in gms:
         try:

@@ -46,26 +46,18 @@ def measurement_rows(monitor, wijk_names: dict[str, str]) -> pd.DataFrame:
     return df
 
 
-def _cbs_rows(monitor, strict: bool) -> list[pd.DataFrame]:
+def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.DataFrame]:
     """CBS figures: KWB per wijk, the gemeente series for the region, the national v4 series."""
-    from analysis.sources import cbs
+    from analysis.sources import cbs, cbs_v4
 
-    parts = [cbs.observations(monitor.code, strict=strict) if _accepts_strict(cbs.observations)
-             else cbs.observations(monitor.code)]
-    if hasattr(cbs, "gemeente_series"):
-        parts.append(cbs.gemeente_series(monitor.region_gemeenten()))
-        parts.append(_national_sums())
+    parts = [cbs.observations(monitor.code, strict=strict, refresh=refresh),
+             cbs.gemeente_series(monitor.region_gemeenten()), _national_sums()]
     try:
-        from analysis.sources import cbs_v4
-    except ImportError:
-        cbs_v4 = None
-    if cbs_v4 is not None and hasattr(cbs_v4, "national_low_income"):
-        try:
-            parts.append(cbs_v4.national_low_income())
-        except SourceError as exc:
-            if strict:
-                raise
-            warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
+        parts.append(cbs_v4.national_low_income(refresh=refresh))
+    except SourceError as exc:
+        if cbs._strict(strict):
+            raise
+        warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
     return parts
 
 
@@ -98,19 +90,13 @@ def national_sums(gemeente_series) -> pd.DataFrame:
                        source="CBS Kerncijfers wijken en buurten (PDOK-gemeentekaart), som van alle gemeenten")
 
 
-def _accepts_strict(fn) -> bool:
-    import inspect
-
-    return "strict" in inspect.signature(fn).parameters
-
-
-def collect(monitor, strict: bool = False) -> pd.DataFrame:
+def collect(monitor, strict: bool | None = None, refresh: bool = False) -> pd.DataFrame:
     """Gather rows from every source into the tidy schema (not yet written)."""
     from analysis import gemeenten
 
     wijken = gemeenten.wijken(monitor.code)
     wijk_names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
-    parts = [measurement_rows(monitor, wijk_names)] + _cbs_rows(monitor, strict)
+    parts = [measurement_rows(monitor, wijk_names)] + _cbs_rows(monitor, strict, refresh)
     parts = [p for p in parts if len(p)]
     df = pd.concat([p.reindex(columns=COLUMNS) for p in parts], ignore_index=True)
     df["area_level"] = df["area_code"].map(level_of)
@@ -183,13 +169,13 @@ def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
     return list(obs.loc[obs["dataset"] == dataset, "indicator"].unique())
 
 
-def build(gemeentecode: str, out_dir: Path | None = None, strict: bool = False) -> dict:
+def build(gemeentecode: str, out_dir: Path | None = None, strict: bool | None = None, refresh: bool = False) -> dict:
     """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv as one generation."""
     from analysis import monitors, trends
 
     t0 = time.perf_counter()
     monitor = monitors.load(gemeentecode)
-    obs = collect(monitor, strict=strict)
+    obs = collect(monitor, strict=strict, refresh=refresh)
     judgements = trends.judgement_table(obs, monitor) if monitor.kpi_sets else None
     if judgements is not None:
         trends.check_reproduction(judgements)

@@ -187,7 +187,7 @@ def _code_digest(exclude: frozenset = frozenset()) -> str:
 
 
 def processed_files(gm: str) -> list[Path]:
-    """The gemeente's processed files: its current generation (or, before generations, the flat files)."""
+    """The gemeente's processed files: those of its current generation."""
     from analysis import generations
 
     gen = generations.current(processed_dir(gm))
@@ -197,21 +197,13 @@ def processed_files(gm: str) -> list[Path]:
 
 
 def _boundary_files(gm: str) -> list[Path]:
-    try:
-        from analysis.sources import pdok
-    except ImportError:
-        return []
-    fn = getattr(pdok, "boundary_path", None)
+    """The boundary files the gemeente's notebooks read (wijk and gemeente layer, 2024)."""
+    from analysis.sources import pdok
+
     out = []
     for level in ("wijk", "gemeente"):
         try:
-            if fn is not None:
-                out.append(Path(fn(level, 2024, gm)))
-            else:
-                mirror = paths.mirror_dir()
-                cands = [paths.GEO_DIR / f"{level}_2024_{gm}.geojson"] + \
-                        ([mirror / c for c in pdok.mirror_candidates(level, 2024, gm)] if mirror else [])
-                out += [c for c in cands[:1] + cands[1:] if c.is_file()][:1]
+            out.append(Path(pdok.boundary_path(level, 2024, gm)))
         except Exception:  # a missing boundary file fails the notebook, which reports it
             pass
     return out
@@ -420,13 +412,11 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
 
 
 def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
-    """reports/<GM>/index.html: analysis.landing's page (map, headline) or, without it, a plain list."""
+    """reports/<GM>/index.html: analysis.landing's page (map, headline); a plain list if that fails."""
+    from analysis import landing, monitors, observations
+    from analysis.sources import pdok
+
     out = reports_dir(gm, root)
-    try:
-        from analysis import landing, monitors, observations
-        from analysis.sources import pdok
-    except ImportError:
-        return write_index(out, tasks, results)
     try:
         return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
                                             shapes=pdok.load_boundaries("wijk", 2024, gm),
@@ -435,19 +425,6 @@ def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dic
     except Exception as exc:  # the reports are written; a plain list rather than no index
         say(f"waarschuwing: {out / 'index.html'}: landingspagina niet gemaakt ({describe(exc)}); eenvoudige lijst")
         return write_index(out, tasks, results)
-
-
-def write_root_index(root: Path) -> Path:
-    """reports/index.html: every gemeente that has reports on disk."""
-    rows = []
-    for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("GM")):
-        n = len(list(d.glob("*.html"))) - (1 if (d / "index.html").is_file() else 0)
-        if n > 0:
-            rows.append(f"<li><a href='{d.name}/index.html'>{html.escape(gemeente_name(d.name))}</a> "
-                        f"({d.name}, {n} rapporten)</li>")
-    return write_text_atomic(root / "index.html", "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
-                             "<title>Wijkmonitor</title></head><body><h1>Wijkmonitor: gemeenten</h1><ul>"
-                             + "\n".join(rows) + "</ul></body></html>")
 
 
 # --- the run ---------------------------------------------------------------------------------------
@@ -630,12 +607,9 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             if gm in gm_failed:
                 continue
             write_landing(root_dir, gm, ts, {n: r for (g, n), r in results.items() if g == gm}, say)
-        try:
-            from analysis import landing
+        from analysis import landing
 
-            landing.write_root_index(root_dir)
-        except ImportError:
-            write_root_index(root_dir)
+        landing.write_root_index(root_dir)
 
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],
