@@ -21,6 +21,10 @@ TABLE_MIME = "application/vnd.wijkmonitor.table+json"
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 RENDERER = "wijkmonitor"
 SVG_ENV = "WIJKMONITOR_CHART_SVG"
+# "0": charts are not checked against the Vega-Lite schema while built and displayed. The batch
+# run's kernels set it: the same chart code is checked by the tests and the interactive
+# notebooks, and checking the data values of every map again costs 0.1-0.3 s a page.
+VALIDATE_ENV = "WIJKMONITOR_CHART_VALIDATE"
 
 
 
@@ -54,6 +58,45 @@ def reader_rows(df: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
 
 def chart_svg_enabled() -> bool:
     return os.environ.get(SVG_ENV, "1").strip().lower() not in ("0", "false", "no", "")
+
+
+def chart_validation_enabled() -> bool:
+    return os.environ.get(VALIDATE_ENV, "1").strip().lower() not in ("0", "false", "no", "")
+
+
+def _unchecked_chart_bundle(chart, include=None, exclude=None):
+    """A chart's display bundle as altair's own `_repr_mimebundle_`, without schema validation."""
+    import altair as alt
+
+    return alt.renderers.get()(chart.to_dict(validate=False, context={"pre_transform": False}))
+
+
+def _keep_altair_class_table() -> None:
+    """Build altair's schema -> class table once per process instead of once per `from_dict`.
+
+    altair 5.5 hashes the schema of its ~570 classes on every `from_dict`, i.e. for every
+    shorthand string or condition passed to `.encode()` (about 8 ms each; a wijk profile makes
+    some 30). Upstream moves this to once per process (vega/altair#3547). Only for the batch's
+    kernels, where no new chart classes appear between notebooks; a changed altair without
+    `_FromDict` is left alone.
+    """
+    from altair.utils import schemapi
+
+    cls = getattr(schemapi, "_FromDict", None)
+    if cls is None or getattr(cls, "_wijkmonitor_tables", None) is not None:
+        return
+    tables: dict[tuple, dict] = {}
+    build = cls.__init__
+
+    def __init__(self, wrapper_classes, /):
+        key = tuple(wrapper_classes)
+        if key not in tables:
+            build(self, key)
+            tables[key] = self.class_dict
+        self.class_dict = tables[key]
+
+    cls.__init__ = __init__
+    cls._wijkmonitor_tables = tables
 
 
 def _renderer(spec: dict, **metadata):
@@ -124,3 +167,7 @@ def setup(ip=None) -> None:
     from pandas.io.formats.style import Styler
 
     fmt.for_type(Styler, _table_bundle)
+    if not chart_validation_enabled():
+        alt.utils.schemapi.disable_debug_mode()
+        _keep_altair_class_table()
+        fmt.for_type(alt.TopLevelMixin, _unchecked_chart_bundle)

@@ -22,7 +22,9 @@ ENGINE_NAME = "wijkmonitor-reuse"
 # Silent and without history, so nothing shows in the next notebook. A new history session lets
 # the execution counter restart at 1 (setting the counter alone clashes with the history's
 # line numbers: "Session/line number was not unique in database").
-RESET_CODE = "get_ipython().reset(new_session=True)"
+# After the reset's collection only the library's caches are left; freezing them keeps the next
+# reset's collection short (analysis.startup).
+RESET_CODE = "get_ipython().reset(new_session=True); __import__('gc').freeze()"
 
 
 class _ReusingClient(PapermillNotebookClient):
@@ -56,6 +58,9 @@ class ReusedKernelEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
+        # Metadata for the output notebook (the run's fingerprint), set before papermill writes it:
+        # one serialisation per notebook instead of papermill's plus ours.
+        nb_man.nb.metadata.update(kwargs.pop("notebook_metadata", None) or {})
         kwargs = remove_args(["input_path", "km"], **kwargs)
         safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
         final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),

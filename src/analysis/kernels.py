@@ -48,7 +48,9 @@ def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
     args = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"]
     # The batch's pages draw charts with vega-embed, so the static SVG copy per chart (for plain
     # nbconvert, see analysis.display) is left out of its kernels unless asked for.
-    env = {**os.environ, "WIJKMONITOR_CHART_SVG": os.environ.get("WIJKMONITOR_CHART_SVG", "0")}
+    # Likewise the schema check of every chart (analysis.display.VALIDATE_ENV).
+    env = {**os.environ, "WIJKMONITOR_CHART_SVG": os.environ.get("WIJKMONITOR_CHART_SVG", "0"),
+           "WIJKMONITOR_CHART_VALIDATE": os.environ.get("WIJKMONITOR_CHART_VALIDATE", "0")}
     run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1], env=env)
     kc = km.client()
     kc.start_channels()

@@ -132,6 +132,57 @@ def _candidates(poly, n: int = 9) -> list[Point]:
     return pts[:2] + sorted(pts[2:], key=lambda p: p.distance(pole))
 
 
+class _Plan:
+    """What placement needs that does not depend on the highlighted area, computed once per map.
+
+    A kept kernel draws the locator of every wijk of a gemeente: projecting the polygons and
+    finding which candidate boxes of a name lie enough inside its own area are the same each
+    time (about 1 s for a gemeente of 100 wijken), only the choice among them differs.
+    """
+
+    def __init__(self, shapes, width, height, code_col, name_col, font_size, nfs, min_inside):
+        import numpy as np
+
+        self.proj = Mercator(shapes.geometry, width, height)
+        self.px = [self.proj.geometry(g) for g in shapes.geometry]
+        for g in self.px:
+            shapely.prepare(g)
+        self.codes, self.names = list(shapes[code_col]), list(shapes[name_col])
+        self.fallback = [self.proj(*g.representative_point().coords[0]) for g in shapes.geometry]
+
+        def in_frame(bx):
+            return bx[0] >= 0 and bx[1] >= 0 and bx[2] <= width and bx[3] <= height
+
+        self.number_boxes, self.name_boxes = [], []
+        for i, g in enumerate(self.px):
+            pts = [(p.x, p.y) for p in _candidates(g)]
+            self.number_boxes.append([(x, y, bx) for x, y in pts if in_frame(bx := text_box(x, y, "00", nfs))])
+            w = text_width(self.names[i], font_size)  # one line: the same box size at every candidate
+            h = LINE_HEIGHT * font_size
+            boxes = [(x, y, (x - w / 2, y - h / 2, x + w / 2, y + h / 2)) for x, y in pts]
+            boxes = [b for b in boxes if in_frame(b[2])]
+            if boxes:
+                polys = shapely.box(*np.array([b[2] for b in boxes]).T)
+                inside = shapely.area(shapely.intersection(g, polys)) / np.maximum(w * h, 1e-9)
+                boxes = [b for b, share in zip(boxes, inside) if share >= min_inside]
+            self.name_boxes.append(boxes)
+
+
+_PLANS: dict[tuple, _Plan] = {}
+
+
+def _plan(shapes, width, height, code_col, name_col, font_size, nfs, min_inside) -> _Plan:
+    import hashlib
+
+    geo = hashlib.blake2b(b"".join(shapely.to_wkb(shapes.geometry.values)), digest_size=16).hexdigest()
+    key = (geo, tuple(shapes[code_col]), tuple(shapes[name_col]), width, height, font_size, nfs, min_inside)
+    if key not in _PLANS:
+        if len(_PLANS) >= 16:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = _Plan(shapes, width, height, code_col, name_col, font_size, nfs, min_inside)
+    return _PLANS[key]
+
+
 def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_col: str = "wijknaam",
           font_size: float = 10, number_font_size: float | None = None, first: str | None = None,
           avoid: list[str] = (), min_inside: float = 0.6, max_key: int = 60) -> pd.DataFrame:
@@ -143,42 +194,35 @@ def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_
     areas whose polygon no other label may touch. A name must lie for `min_inside` of its box
     inside its own area; numbers only need their anchor inside. At most `max_key` numbers.
     """
-    proj = Mercator(shapes.geometry, width, height)
-    px = [proj.geometry(g) for g in shapes.geometry]
-    codes, names = list(shapes[code_col]), list(shapes[name_col])
     nfs = number_font_size or font_size
-    frame = (0, 0, width, height)
-    obstacles = {c: px[i] for i, c in enumerate(codes) if c in avoid}
+    plan = _plan(shapes, width, height, code_col, name_col, font_size, nfs, min_inside)
+    codes, names, px = plan.codes, plan.names, plan.px
+    obstacles = [(i, px[i], px[i].bounds) for i, c in enumerate(codes) if c in avoid]
     placed: dict[int, tuple] = {}  # area index -> (kind, text, x, y, box)
 
     def free(bx, own: int) -> bool:
-        if bx[0] < frame[0] or bx[1] < frame[1] or bx[2] > frame[2] or bx[3] > frame[3]:
-            return False
         if any(boxes_overlap(bx, other[4], PAD) for j, other in placed.items() if j != own):
             return False
-        return not any(c != codes[own] and g.intersects(box(*bx)) for c, g in obstacles.items())
+        return not any(j != own and boxes_overlap(bx, b) and g.intersects(box(*bx)) for j, g, b in obstacles)
 
-    cands = [_candidates(g) for g in px]
     first_i = codes.index(first) if first in codes else None
+    areas = [g.area for g in px]
 
     def ordered(key):
         order = sorted(range(len(codes)), key=key)
         return order if first_i is None else [first_i] + [i for i in order if i != first_i]
 
     def names_pass():
-        for i in ordered(lambda i: -px[i].area):  # largest first, the name where it fits
-            for p in cands[i]:
-                bx = text_box(p.x, p.y, names[i], font_size)
-                inside = px[i].intersection(box(*bx)).area / max((bx[2] - bx[0]) * (bx[3] - bx[1]), 1e-9)
-                if inside >= min_inside and free(bx, i):
-                    placed[i] = ("naam", names[i], p.x, p.y, bx)
+        for i in ordered(lambda i: -areas[i]):  # largest first, the name where it fits
+            for x, y, bx in plan.name_boxes[i]:
+                if free(bx, i):
+                    placed[i] = ("naam", names[i], x, y, bx)
                     break
 
-    for i in ordered(lambda i: px[i].area):  # 1. a number-sized box for everyone, smallest first
-        for p in cands[i]:
-            bx = text_box(p.x, p.y, "00", nfs)
+    for i in ordered(lambda i: areas[i]):  # 1. a number-sized box for everyone, smallest first
+        for x, y, bx in plan.number_boxes[i]:
             if free(bx, i):
-                placed[i] = ("nummer", "", p.x, p.y, bx)
+                placed[i] = ("nummer", "", x, y, bx)
                 break
     names_pass()  # 2. names replace numbers where they fit
     numbered = sorted((i for i, v in placed.items() if v[0] == "nummer"), key=lambda i: codes[i])
@@ -186,13 +230,14 @@ def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_
         placed.clear()
         names_pass()
         numbered = []
+    number_of = {i: n for n, i in enumerate(numbered, start=1)}
     rows = []
     for i, code in enumerate(codes):
-        kind, text, x, y, _ = placed.get(i, ("geen", "", *proj(*shapes.geometry.iloc[i].representative_point().coords[0]), None))
-        nummer = numbered.index(i) + 1 if i in numbered else None
+        kind, text, x, y, _ = placed.get(i, ("geen", "", *plan.fallback[i], None))
+        nummer = number_of.get(i)
         if kind == "nummer":
             text = str(nummer)
-        lon, lat = proj.inverse(x, y)
+        lon, lat = plan.proj.inverse(x, y)
         rows.append({code_col: code, name_col: names[i], "tekst": text, "soort": kind, "nummer": nummer,
                      "x": x, "y": y, "lon": round(lon, 6), "lat": round(lat, 6),
                      "font_size": nfs if kind == "nummer" else font_size})

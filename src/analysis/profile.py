@@ -39,6 +39,10 @@ def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor
     judgement compares the wijk's latest two measurements (the report's rule).
     """
     inds = wijk_kpis(obs, wijkcode, monitor)
+    if not inds:  # a CBS-only monitor, or a wijk without measurements
+        out = pd.DataFrame()
+        out.attrs["metingen"] = []
+        return out
     sub = obs[obs["indicator"].isin(inds) & obs["meting"].notna()]
     if monitor is not None and monitor.wijk_set() is not None and monitor.wijk_set().series:
         sub = sub[sub["series"] == monitor.wijk_set().series]

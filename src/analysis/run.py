@@ -209,12 +209,35 @@ def _boundary_files(gm: str) -> list[Path]:
     return out
 
 
+def processed_digest(files: list[Path]) -> str:
+    """Content digest of a generation's files (names and bytes)."""
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode())
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _recorded_processed_digest(gm: str, files: list[Path]) -> str | None:
+    """The content digest the build stamp recorded for exactly these files of this generation.
+
+    A generation is never changed after it is published (analysis.generations), so the digest
+    taken at build time holds; an unchanged national re-run then reads 342 stamps, not ~0.5 GB.
+    """
+    try:
+        stamp = json.loads(_stamp_path(gm).read_text())
+    except (OSError, ValueError):
+        return None
+    if files and stamp.get("generation") == str(files[0].parent) and stamp.get("files") == [p.name for p in files]:
+        return stamp.get("content")
+    return None
+
+
 def gemeente_digest(gm: str) -> str:
     """What a gemeente's notebooks share beyond the code: processed data and boundary files."""
     h = hashlib.sha256()
-    for p in processed_files(gm):
-        h.update(p.name.encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
+    files = processed_files(gm)
+    h.update((_recorded_processed_digest(gm, files) or processed_digest(files)).encode())
     for p in _boundary_files(gm):
         st = p.stat()
         h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
@@ -268,7 +291,8 @@ def write_stamp(gm: str, digest: str | None = None) -> None:
     """Record which inputs the gemeente's current generation was built from (the run's staleness check)."""
     files = processed_files(gm)
     write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest or build_digest(gm), "files": [p.name for p in files],
-                                                   "generation": str(files[0].parent) if files else None}))
+                                                   "generation": str(files[0].parent) if files else None,
+                                                   "content": processed_digest(files)}))
 
 
 def build_processed(gm: str, digest: str) -> dict:
@@ -313,7 +337,6 @@ def page(nb_path: Path, title: str, bundle: str | None = None, name: str | None 
 
 def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
-    import nbformat
     import papermill as pm
 
     from analysis.engine import ENGINE_NAME
@@ -323,9 +346,10 @@ def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -
     try:
         for attempt in range(3):
             try:
-                nb = pm.execute_notebook(str(Path(notebook_dir) / task.notebook), None, parameters=task.parameters,
-                                         progress_bar=False, cwd=str(notebook_dir), kernel_name="python3",
-                                         engine_name=ENGINE_NAME, request_save_on_cell_execute=False)
+                pm.execute_notebook(str(Path(notebook_dir) / task.notebook), str(tmp_nb), parameters=task.parameters,
+                                    progress_bar=False, cwd=str(notebook_dir), kernel_name="python3",
+                                    engine_name=ENGINE_NAME, request_save_on_cell_execute=False,
+                                    notebook_metadata={"wijkmonitor": {"fingerprint": fp}})
                 break
             except pm.PapermillExecutionError:
                 raise
@@ -334,8 +358,6 @@ def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -
                 if not any(m in str(exc) for m in startup) or attempt == 2:
                     raise
                 time.sleep(0.5 + attempt)
-        nb.metadata["wijkmonitor"] = {"fingerprint": fp}
-        nbformat.write(nb, str(tmp_nb))
         html_text, files = page(tmp_nb, task.title, bundle, name=task.name)
         return {"name": task.name, "gm": task.gemeente, "ok": True, "seconds": time.perf_counter() - t0,
                 "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8"), "files": files}
@@ -449,6 +471,10 @@ def _preflight() -> None:
         raise RunError(str(exc)) from None
 
 
+def _results_of(results: dict[tuple[str, str], dict], gm: str) -> dict[str, dict]:
+    return {n: r for (g, n), r in results.items() if g == gm}
+
+
 class _Stop(Exception):
     pass
 
@@ -495,6 +521,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
     with locks.hold(root_dir, wait=wait, what="run"):
         executor = None
         results: dict[tuple[str, str], dict] = {}
+        landed: set[str] = set()
         skipped: list[str] = []
         manifests: dict[str, dict] = {}
         done = total = 0
@@ -558,6 +585,11 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 if executor is None:
                     executor = executors.make(min(jobs, len(todo)), str(nb_dir), scheduler)
                 bar = tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr)
+                # A gemeente's landing page is written as soon as its last notebook is in, while the
+                # workers go on with the next gemeenten (not all at the end: 0.1 s each, serial).
+                pending = {gm: 0 for gm in by_gm}
+                for t, _ in todo:
+                    pending[t.gemeente] += 1
                 try:
                     for i, res in executor.run(execute, [(t, str(nb_dir), fp, bundle) for t, fp in todo]):
                         t, fp = todo[i]
@@ -581,6 +613,10 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                         results[(gm, t.name)] = res
                         done += 1
                         bar.update()
+                        pending[gm] -= 1
+                        if pending[gm] == 0:
+                            write_landing(root_dir, gm, by_gm[gm], _results_of(results, gm), say)
+                            landed.add(gm)
                 finally:
                     bar.close()
         except KeyboardInterrupt:
@@ -604,12 +640,14 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             if executor is not None:
                 executor.close()
         for gm, ts in by_gm.items():
-            if gm in gm_failed:
-                continue
-            write_landing(root_dir, gm, ts, {n: r for (g, n), r in results.items() if g == gm}, say)
+            gm_results = _results_of(results, gm)
+            if gm in gm_failed or gm in landed or (not gm_results and (reports_dir(gm, root) / "index.html").is_file()):
+                continue  # written during the run, or nothing ran: its landing page is current
+            write_landing(root_dir, gm, ts, gm_results, say)
         from analysis import landing
 
-        landing.write_root_index(root_dir)
+        if results or not (root_dir / "index.html").is_file():
+            landing.write_root_index(root_dir)
 
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],

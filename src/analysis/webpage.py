@@ -81,8 +81,9 @@ def html_exporter():
     """One exporter per process: building it compiles the Jinja templates (0.1 s)."""
     from nbconvert import HTMLExporter
 
+    # optimistic_validation: validate the notebook once after the preprocessors, not after each of them
     return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+                        exclude_output_prompt=True, optimistic_validation=True)
 
 
 @functools.cache
