@@ -22,9 +22,9 @@ ENGINE_NAME = "wijkmonitor-reuse"
 # Silent and without history, so nothing shows in the next notebook. A new history session lets
 # the execution counter restart at 1 (setting the counter alone clashes with the history's
 # line numbers: "Session/line number was not unique in database").
-# After the reset's collection only the library's caches are left; freezing them keeps the next
-# reset's collection short (analysis.startup).
-RESET_CODE = "get_ipython().reset(new_session=True); __import__('gc').freeze()"
+# The reset's full collection stays short because the kernel froze what it imported at start-up
+# (analysis.startup); what notebooks leave behind is not frozen, so it can still be collected.
+RESET_CODE = "get_ipython().reset(new_session=True)"
 
 
 class _ReusingClient(PapermillNotebookClient):
