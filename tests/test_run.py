@@ -120,3 +120,16 @@ def test_failing_gemeente_is_skipped_and_reported(tmp_path, monkeypatch):
     assert "GM9999" in summary["gemeenten_failed"]["GM9999"]
     assert summary["gemeenten_failed"]["GM1711"] == "verwerkte data: data/raw/GM1711/x.csv: kapot"
     assert not (tmp_path / "GM1711").exists()
+
+
+def test_build_warnings_said_once_per_kind_over_gemeenten():
+    """A national build warns for 342 gemeenten that KWB 2023 is not in the mirror: one line, not 342."""
+    msg = ("source 'kwb_2023_{gm}.csv' not in cache or mirror and download failed: CBS 85618NED (KWB 2023) for {gm} "
+           "via cbsodata -> kwb_2023_{gm}.csv: not downloaded (WIJKMONITOR_OFFLINE is set); continuing with the other editions")
+    outcomes = [{"gm": gm, "ok": True, "warnings": [msg.format(gm=gm)]} for gm in ("GM0034", "GM0088", "GM0957")]
+    outcomes.append({"gm": "GM1711", "ok": True, "warnings": ["boundaries wijk_2024_GM1711.geojson: refresh failed"]})
+    lines = run.build_warnings(outcomes)
+    assert lines == [
+        "waarschuwing (3 gemeenten, o.a. GM0034): " + msg.format(gm="GM…"),
+        "waarschuwing: boundaries wijk_2024_GM1711.geojson: refresh failed",
+    ]

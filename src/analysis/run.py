@@ -299,15 +299,40 @@ def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
     from analysis import observations
 
+    import warnings
+
     t0 = time.perf_counter()
-    try:
-        with locks.hold(processed_dir(gm), what="build"):
-            observations.build(gemeentecode=gm)
-            write_stamp(gm, digest)
-        return {"gm": gm, "ok": True, "seconds": time.perf_counter() - t0}
-    except Exception as exc:
-        return {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6),
-                "seconds": time.perf_counter() - t0}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with locks.hold(processed_dir(gm), what="build"):
+                observations.build(gemeentecode=gm)
+                write_stamp(gm, digest)
+            out = {"gm": gm, "ok": True}
+        except Exception as exc:
+            out = {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6)}
+    # returned, not printed: the run reports them once, grouped over the gemeenten (build_warnings)
+    out["warnings"] = list(dict.fromkeys(str(w.message) for w in caught))
+    out["seconds"] = time.perf_counter() - t0
+    return out
+
+
+def build_warnings(outcomes: list[dict]) -> list[str]:
+    """The builds' warnings, one line per kind: the same message for many gemeenten is said once."""
+    import re
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for res in outcomes:
+        for msg in res.get("warnings", []):
+            groups.setdefault(re.sub(r"GM\d{4}", "GM…", msg), []).append((res["gm"], msg))
+    lines = []
+    for pattern, hits in groups.items():
+        gms = list(dict.fromkeys(g for g, _ in hits))
+        if len(gms) == 1:
+            lines.append(f"waarschuwing: {hits[0][1]}")
+        else:
+            lines.append(f"waarschuwing ({len(gms)} gemeenten, o.a. {gms[0]}): {pattern}")
+    return lines
 
 
 # --- executing one notebook (in a worker) ----------------------------------------------------------
@@ -546,6 +571,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 else:  # the same pool then runs the notebooks
                     executor = executors.LocalExecutor(jobs, str(nb_dir))
                     outcomes = [r for _, r in executor.run(build_processed, [(gm, digests[gm]) for gm in stale])]
+                for line in build_warnings([r for r in outcomes if isinstance(r, dict)]):
+                    say(line)
                 for res in outcomes:
                     if isinstance(res, BaseException):
                         raise res
