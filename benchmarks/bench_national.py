@@ -54,10 +54,16 @@ def du(path: Path) -> tuple[int, dict[str, list[int]]]:
     return total, kinds
 
 
+# Per-worker monitors that sample the task thread every 10 ms (profiler) and 1 ms (GIL): ~10% of
+# the CPU of a run of short notebooks on 2 cores; off here, as docs/notes/dask.md advises for a batch.
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False, "distributed.admin.system-monitor.gil.enabled": False}
+
+
 def dask_run(gms, out, workers: int) -> float:
+    import dask
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+    with dask.config.set(QUIET_WORKERS), LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         t0 = time.perf_counter()
         s = run.run_all(gemeenten=gms, out_dir=out, scheduler=cluster.scheduler_address, force=True, quiet=True)

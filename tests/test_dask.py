@@ -45,3 +45,15 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     with pytest.raises(run.RunError, match=r"--scheduler tcp://127.0.0.1:1: geen Dask-scheduler bereikbaar"):
         run.run_all(tasks=[run.Task("wijkprofiel.ipynb", "wijkprofiel_WK095704", "D", {"wijkcode": "WK095704"})],
                     out_dir=tmp_path, scheduler="tcp://127.0.0.1:1", quiet=True, force=True, notebook_dir=PROBES)
+
+
+def test_real_profile_of_roermond_on_the_cluster(tmp_path, cluster):
+    """The real notebooks through Dask: Donderberg's profile prints the report's 25,0% ('tot 120%', 1-meting)."""
+    import html
+
+    summary = run.run_all(gemeenten=["GM0957"], wijken=["WK095704"], out_dir=tmp_path,
+                          scheduler=cluster.scheduler_address, quiet=True)
+    assert summary["failed"] == [] and sorted(summary["ran"]) == ["indicator_kaart", "overzicht", "wijkprofiel_WK095704"]
+    page = html.unescape((tmp_path / "GM0957" / "wijkprofiel_WK095704.html").read_text(encoding="utf-8"))
+    assert "'huishoudens tot 120% van het sociaal minimum' 25,0% (1-meting)" in page
+    assert page.count("wijkmonitor.embed(") >= 3 and '"wijkcode":"WK095704"' in page.replace('\\"', '"')
