@@ -1,6 +1,7 @@
 """Light pages, downloads, the self-contained page, the notebook display setup and the landing pages."""
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -153,3 +154,20 @@ def test_headline_defaults_to_population_density_without_the_monitor_indicator()
     shapes = pdok.load_boundaries("wijk", 2024, GM)
     tab, period = landing.headline_values(kwb, "population_density", shapes[["wijkcode", "wijknaam"]])
     assert period == "2025" and tab["value"].notna().sum() >= 9
+
+
+def test_one_self_contained_page_for_email(tmp_path, capsys):
+    """`python -m analysis los`: the committed Donderberg profile as one file, nothing linked, the report's 25,0%."""
+    import html
+
+    from analysis.__main__ import main
+
+    out = tmp_path / "donderberg.html"
+    assert main(["los", str(Path(__file__).parents[1] / "notebooks" / "wijkprofiel.ipynb"), "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script src=" not in page and '<link rel="stylesheet"' not in page  # vega and the stylesheet inside
+    assert "vegaEmbed" in page and "data:text/csv" in page
+    assert "'huishoudens tot 120% van het sociaal minimum' 25,0% (1-meting)" in html.unescape(page)
+    assert "werkt zonder internet" in capsys.readouterr().out
+    assert main(["los", str(tmp_path / "geen.ipynb")]) == 2
+    assert "geen.ipynb: geen notebook" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis build | run | tabellen | check-text` (messages in Dutch)."""
+"""Command line: `python -m analysis build | run | tabellen | check-text | los` (messages in Dutch)."""
 from __future__ import annotations
 
 import argparse
@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", default=None, help="map met de notebooks (standaard notebooks/)")
     r.add_argument("--no-wait", action="store_true", help="weiger meteen als een andere run bezig is")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    los = sub.add_parser("los", help="één zelfstandige HTML-pagina van een uitgevoerd notebook (bijv. voor e-mail)")
+    los.add_argument("notebook", help="een uitgevoerd notebook, bijv. reports/GM0957/wijkprofiel_WK095704.ipynb")
+    los.add_argument("-o", "--out", default=None, help="doelbestand (standaard <notebook>.los.html ernaast)")
+    los.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     t = sub.add_parser("tabellen", help="tabellen (analysis.tables)")
     t.add_argument("rest", nargs=argparse.REMAINDER)
     c = sub.add_parser("check-text", help="controleer de getallen in een tekst (analysis.textcheck)")
@@ -99,6 +103,33 @@ def _build(args) -> int:
     return 0 if not failed else 1
 
 
+def _standalone(args) -> int:
+    """One self-contained page (vega JS, stylesheet and table downloads inside) of an executed notebook."""
+    import re
+    from pathlib import Path
+
+    from analysis import webpage
+    from analysis.atomic import write_text_atomic
+
+    nb = Path(args.notebook)
+    if not nb.is_file() or nb.suffix != ".ipynb":
+        raise WijkmonitorError(f"{nb}: geen notebook; geef een uitgevoerd notebook, bijv. reports/GM0957/wijkprofiel_WK095704.ipynb")
+    light = nb.with_suffix(".html")  # the run's page has the title the reader knows
+    m = re.search(r"<title>(.*?)</title>", light.read_text(encoding="utf-8"), re.S) if light.is_file() else None
+    title = html_unescape(m.group(1)) if m else nb.stem
+    page, _ = webpage.to_page(nb, title, rel_static=None, self_contained=True, name=nb.stem)
+    out = Path(args.out) if args.out else nb.with_suffix(".los.html")
+    write_text_atomic(out, page)
+    print(f"{out}: één bestand van {len(page.encode('utf-8')) / 1e3:.0f} KB, werkt zonder internet")
+    return 0
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv[:1]
@@ -119,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "los":
+            return _standalone(args)
         if args.command == "tabellen":
             return int(_lazy("tables", "main")(args.rest) or 0)
         if args.command == "check-text":
