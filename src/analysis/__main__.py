@@ -76,17 +76,26 @@ def _build(args) -> int:
 
     gms = run.select_gemeenten(args.gemeente, None, args.all)
     kwargs = {"strict": True if args.strict else None, "refresh": args.refresh}
+    import warnings
+
     failed = 0
+    caught_per_gm = []
     for gm in gms:
-        try:
-            res = observations.build(gemeentecode=gm, **kwargs)
-            run.write_stamp(gm)
-        except Exception as exc:
-            if len(gms) == 1:
-                raise
-            failed += 1
-            print(f"MISLUKT {gm}: {describe(exc)}", file=sys.stderr)
-            continue
+        with warnings.catch_warnings(record=len(gms) > 1) as caught:  # many gemeenten: said once per kind
+            if caught is not None:
+                warnings.simplefilter("always")
+            try:
+                res = observations.build(gemeentecode=gm, **kwargs)
+                run.write_stamp(gm)
+            except Exception as exc:
+                if len(gms) == 1:
+                    raise
+                failed += 1
+                print(f"MISLUKT {gm}: {describe(exc)}", file=sys.stderr)
+                continue
+            finally:
+                if caught is not None:
+                    caught_per_gm.append({"gm": gm, "warnings": list(dict.fromkeys(str(w.message) for w in caught))})
         obs = res["observations"]
         print(f"{gm}: {len(obs)} rijen in {res['seconds']:.2f} s")
         if len(gms) == 1:
@@ -98,6 +107,8 @@ def _build(args) -> int:
         from analysis.webpage import vega_bundle
 
         print(f"  vega-JS voor de HTML-rapporten: {vega_bundle()}")
+    for line in run.build_warnings(caught_per_gm):
+        print(line, file=sys.stderr)
     if failed:
         print(f"{failed} van {len(gms)} gemeenten mislukt", file=sys.stderr)
     return 0 if not failed else 1
