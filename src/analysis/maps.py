@@ -683,7 +683,9 @@ def locator(gemeentecode: str, wijkcode: str, year: int = 2024, width: int = 320
     naam = shapes.loc[shapes["gekozen"], "wijknaam"]
     title = f"Ligging van {naam.iloc[0]} in de gemeente" if len(naam) else "Ligging in de gemeente"
     layer = alt.layer(m, *text_layers).properties(width=width, height=height, title=alt.Title(title, anchor="start"))
-    return _with_source(_with_key(layer, _key_chart(key_lines, width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
+    # A long key (Amsterdam numbers 60 wijken) in columns over the page's width rather than one long column.
+    key_width = max(width, 640) if len(key_lines) > 10 else width
+    return _with_source(_with_key(layer, _key_chart(key_lines, key_width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
 
 
 def age_chart(ages: pd.DataFrame) -> alt.Chart:

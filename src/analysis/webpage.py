@@ -103,6 +103,7 @@ def page_source(nb) -> str:
     return DEFAULT_SOURCE
 
 
+_SOURCES_ONLY = re.compile(r"\s*Bron(?:nen)?:[^\n]*\s*")
 _NUMERIC = re.compile(r"^[-+−]?[\d.]*\d(,\d+)?\s*(%|‰)?$|^-$")
 
 
@@ -232,6 +233,8 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
     source = source or page_source(nb)
     source_line = f"{source.rstrip('.')} · {title} · wijkmonitor {time.strftime('%d-%m-%Y')}"
     n_chart = n_table = 0
+    # A markdown cell that is only the sources line goes to the footer, not also into the body.
+    nb.cells = [c for c in nb.cells if not (c.cell_type == "markdown" and _SOURCES_ONLY.fullmatch(c.source))]
     for cell in nb.cells:
         keep = []
         for o in cell.get("outputs", []):
