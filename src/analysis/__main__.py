@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--no-wait", action="store_true", help="weiger meteen als een andere run bezig is")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     los = sub.add_parser("los", help="één zelfstandige HTML-pagina van een uitgevoerd notebook (bijv. voor e-mail)")
-    los.add_argument("notebook", help="een uitgevoerd notebook, bijv. reports/GM0957/wijkprofiel_WK095704.ipynb")
+    los.add_argument("notebook", help="een uitgevoerd notebook, bijv. reports/<gemeentecode>/wijkprofiel_<wijkcode>.ipynb")
     los.add_argument("-o", "--out", default=None, help="doelbestand (standaard <notebook>.los.html ernaast)")
     los.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     t = sub.add_parser("tabellen", help="tabellen (analysis.tables)")
@@ -95,7 +95,7 @@ def _build(args) -> int:
                 continue
             finally:
                 if caught is not None:
-                    caught_per_gm.append({"gm": gm, "warnings": list(dict.fromkeys(str(w.message) for w in caught))})
+                    caught_per_gm.append({"gm": gm, "warnings": run.warning_messages(caught)})
         obs = res["observations"]
         print(f"{gm}: {len(obs)} rijen in {res['seconds']:.2f} s")
         if len(gms) == 1:
@@ -116,6 +116,7 @@ def _build(args) -> int:
 
 def _standalone(args) -> int:
     """One self-contained page (vega JS, stylesheet and table downloads inside) of an executed notebook."""
+    import html
     import re
     from pathlib import Path
 
@@ -124,21 +125,15 @@ def _standalone(args) -> int:
 
     nb = Path(args.notebook)
     if not nb.is_file() or nb.suffix != ".ipynb":
-        raise WijkmonitorError(f"{nb}: geen notebook; geef een uitgevoerd notebook, bijv. reports/GM0957/wijkprofiel_WK095704.ipynb")
+        raise WijkmonitorError(f"{nb}: geen notebook; geef een uitgevoerd notebook, bijv. reports/<gemeentecode>/wijkprofiel_<wijkcode>.ipynb")
     light = nb.with_suffix(".html")  # the run's page has the title the reader knows
     m = re.search(r"<title>(.*?)</title>", light.read_text(encoding="utf-8"), re.S) if light.is_file() else None
-    title = html_unescape(m.group(1)) if m else nb.stem
+    title = html.unescape(m.group(1)) if m else nb.stem
     page, _ = webpage.to_page(nb, title, rel_static=None, self_contained=True, name=nb.stem)
     out = Path(args.out) if args.out else nb.with_suffix(".los.html")
     write_text_atomic(out, page)
     print(f"{out}: één bestand van {len(page.encode('utf-8')) / 1e3:.0f} KB, werkt zonder internet")
     return 0
-
-
-def html_unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def main(argv: list[str] | None = None) -> int:

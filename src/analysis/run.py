@@ -312,9 +312,14 @@ def build_processed(gm: str, digest: str) -> dict:
         except Exception as exc:
             out = {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6)}
     # returned, not printed: the run reports them once, grouped over the gemeenten (build_warnings)
-    out["warnings"] = list(dict.fromkeys(str(w.message) for w in caught))
+    out["warnings"] = warning_messages(caught)
     out["seconds"] = time.perf_counter() - t0
     return out
+
+
+def warning_messages(caught) -> list[str]:
+    """The distinct messages of recorded warnings, in order."""
+    return list(dict.fromkeys(str(w.message) for w in caught))
 
 
 def build_warnings(outcomes: list[dict]) -> list[str]:

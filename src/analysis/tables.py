@@ -96,7 +96,7 @@ def write_workbook(gemeentecode: str, out_dir: Path | None = None, **kw) -> dict
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis tabellen",
                                      description="Bijlagetabellen (Excel + CSV) voor de volgende voortgangsrapportage")
-    parser.add_argument("--gemeente", default=None, help="CBS-gemeentecode, bijv. GM0957 (standaard: elke gemeente met een monitor.yml)")
+    parser.add_argument("--gemeente", default=None, help="CBS-gemeentecode, bijv. GM0000 (standaard: elke gemeente met een monitor.yml)")
     parser.add_argument("--out", default=None, help="map voor de tabellen (standaard reports/<GM>/tabellen)")
     args = parser.parse_args(argv)
     codes = [args.gemeente] if args.gemeente else sorted(

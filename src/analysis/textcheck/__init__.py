@@ -156,7 +156,7 @@ def cli(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m analysis check-text",
                                 description="Controleer de cijfers in de lopende tekst van een rapport tegen de data.")
     p.add_argument("file", help="rapporttekst: .txt (uit een PDF) of .docx")
-    p.add_argument("--gemeente", nargs="+", default=None, help="gemeentecode(s), bv. GM0957 (standaard: herkend in de tekst)")
+    p.add_argument("--gemeente", nargs="+", default=None, help="gemeentecode(s), bv. GM0000 (standaard: herkend in de tekst)")
     p.add_argument("--csv", default=None, help="CSV met alle uitspraken (standaard: <bestand>.check-text.csv hier)")
     args = p.parse_args(argv)
     try:
