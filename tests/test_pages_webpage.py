@@ -171,3 +171,22 @@ def test_one_self_contained_page_for_email(tmp_path, capsys):
     assert "werkt zonder internet" in capsys.readouterr().out
     assert main(["los", str(tmp_path / "geen.ipynb")]) == 2
     assert "geen.ipynb: geen notebook" in capsys.readouterr().err
+
+
+def test_landing_map_numbers_do_not_cover_each_other():
+    """Amsterdam (111 wijken) on the 460 px landing map: numbers only where their circles do not touch."""
+    from itertools import combinations
+
+    from analysis.labels import Mercator
+
+    web = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, "GM0363"))
+    points = web.geometry.representative_point()
+    nr = pd.Series(range(1, len(web) + 1), index=web["wijkcode"])
+    kept = landing._numbers_that_fit(web, points, nr)
+    assert len(web) == 111 and 40 < len(kept) < 111 and nr.index[0] in kept  # number 1 is always drawn
+    proj = Mercator(web.geometry, *landing.MAP_SIZE)
+    xy = [proj(p.x, p.y) for code, p in zip(web["wijkcode"], points) if code in kept]
+    assert all((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 >= (2 * landing.NUMBER_RADIUS) ** 2 for a, b in combinations(xy, 2))
+    roermond = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, "GM0957"))
+    assert len(landing._numbers_that_fit(roermond, roermond.geometry.representative_point(),
+                                         pd.Series(range(1, 11), index=roermond["wijkcode"]))) == 10

@@ -20,8 +20,8 @@ from analysis.atomic import write_text_atomic
 
 DEFAULT_HEADLINES = ("households_below_120pct_social_minimum_pct", "population_density")
 META = "wijkmonitor:gemeente"
-PAGES = (("overzicht", "Overzicht", "de gemeente en haar KPI's tegenover Nederland"),
-         ("indicator_kaart", "Indicatorkaart", "één indicator per wijk op de kaart, met verkenner"))
+PAGES = (("overzicht", "Overzicht", "de gemeente tegenover Nederland en haar regio"),
+         ("indicator_kaart", "Indicatorkaart", "één indicator per wijk op de kaart"))
 _META_RE = re.compile(r'<meta name="wijkmonitor:gemeente" content="([^"]*)">')
 
 
@@ -60,6 +60,36 @@ def headline_values(obs: pd.DataFrame, indicator: str, wijken: pd.DataFrame) -> 
     return out, label
 
 
+MAP_SIZE = (460, 420)
+NUMBER_RADIUS = 9.5  # px: the number's circle (size 260 px² ≈ radius 9.1) and a little room
+
+
+def _numbers_that_fit(web, points, nr) -> set[str]:
+    """The wijken whose number circle does not touch an earlier one (in table order) on the drawn map.
+
+    Amsterdam has 111 wijken on a 460 px map: drawn all, the numbers in the centre cover each
+    other. A wijk without a number is still coloured, named in its tooltip and linked.
+    """
+    from analysis.labels import Mercator
+
+    proj = Mercator(web.geometry, *MAP_SIZE)
+    xy = {code: proj(p.x, p.y) for code, p in zip(web["wijkcode"], points)}
+    kept: list[tuple[float, float]] = []
+    out = set()
+    for code in sorted(xy, key=lambda c: nr[c]):
+        x, y = xy[code]
+        if all((x - a) ** 2 + (y - b) ** 2 >= (2 * NUMBER_RADIUS) ** 2 for a, b in kept):
+            kept.append((x, y))
+            out.add(code)
+    return out
+
+
+def _legend_format(indicator: str) -> str:
+    from analysis.catalogue import indicator as catalogue_entry
+
+    return f",.{int(catalogue_entry(indicator)['decimals'])}f"
+
+
 def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) -> dict:
     """vega-lite: wijken coloured by the headline value, numbered, each linked to its profile."""
     from shapely.geometry import mapping
@@ -71,6 +101,7 @@ def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) ->
     t = table.set_index("wijkcode")
     feats, points = [], []
     pts = web.geometry.representative_point()
+    numbered = _numbers_that_fit(web, pts, t["nr"])
     for code, geom, pt in zip(web["wijkcode"], web.geometry, pts):
         r = t.loc[code]
         props = {"wijkcode": code, "wijknaam": r["wijknaam"], "nr": int(r["nr"]),
@@ -78,20 +109,21 @@ def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) ->
                  "href": r["href"] or None,
                  "klik": "klik voor het wijkprofiel" if r["href"] else "nog geen wijkprofiel"}
         feats.append({"type": "Feature", "geometry": mapping(geom), "properties": props})
-        points.append({"lon": round(pt.x, 5), "lat": round(pt.y, 5), "nr": int(r["nr"]), "href": r["href"] or None,
-                       "wijknaam": r["wijknaam"], "waarde": r["waarde"], "klik": props["klik"]})
+        if code in numbered:
+            points.append({"lon": round(pt.x, 5), "lat": round(pt.y, 5), "nr": int(r["nr"]), "href": r["href"] or None,
+                           "wijknaam": r["wijknaam"], "waarde": r["waarde"], "klik": props["klik"]})
     tooltip = [{"field": "properties.wijknaam", "type": "nominal", "title": "Wijk"},
                {"field": "properties.waarde", "type": "nominal", "title": legend_title},
                {"field": "properties.klik", "type": "nominal", "title": " "}]
     colour = {"field": "properties.value", "type": "quantitative", "scale": {"scheme": "blues"},
-              "legend": {"title": legend_title, "orient": "bottom", "titleLimit": 400, "format": ",.1f",
+              "legend": {"title": legend_title, "orient": "bottom", "titleLimit": 400, "format": _legend_format(indicator),
                          "gradientLength": 260}}
     geo = {"data": {"values": feats}, "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 1.2,
                                                  "cursor": "pointer"}}
     enc = {"href": {"field": "properties.href", "type": "nominal"}, "tooltip": tooltip}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": 460, "height": 420, "projection": {"type": "mercator"},
+        "width": MAP_SIZE[0], "height": MAP_SIZE[1], "projection": {"type": "mercator"},
         "layer": [
             {**geo, "transform": [{"filter": "!isValid(datum.properties.value)"}],
              "encoding": {**enc, "color": {"value": NO_DATA_COLOUR}}},
@@ -144,6 +176,9 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     table["href"] = pd.Series([f"wijkprofiel_{c}.html" if (page_dir / f"wijkprofiel_{c}.html").is_file() else ""
                                for c in table["wijkcode"]], index=table.index, dtype=object)
     spec = _map_spec(shapes, table, ind, legend_title)
+    n_numbers = len(spec["layer"][2]["data"]["values"])
+    hidden = (f"; {len(table) - n_numbers} wijken hebben op de kaart geen nummer: daar is geen ruimte (wijs de wijk aan voor de naam)"
+              if n_numbers < len(table) else "")
     direction = {"lower": "Lager is gunstiger. ", "higher": "Hoger is gunstiger. "}.get(e["direction"], "")
 
     vmax = table["value"].max()
@@ -173,7 +208,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
         '<ul class="wm-cards">' + "".join(cards) + "</ul>",
         f"<h2>{html.escape(e['label'])} per wijk, {html.escape(period)}</h2>",
         '<div class="wm-grid"><div><div id="kaart" class="wm-chart"></div>'
-        f'<p class="wm-note">De nummers op de kaart staan ook in de tabel. {direction}Grijs: geen gegevens.</p></div>',
+        f'<p class="wm-note">De nummers op de kaart staan ook in de tabel{hidden}. {direction}Grijs: geen gegevens.</p></div>',
         '<div><table class="wm-table"><thead><tr><th class="wm-num">Nr.</th><th>Wijk</th><th>Code</th>'
         f'<th class="wm-num">{html.escape(column)}</th><th></th></tr></thead><tbody>' + "\n".join(rows)
         + "</tbody></table></div></div>",
