@@ -84,17 +84,11 @@ def _numbers_that_fit(web, points, nr) -> set[str]:
     return out
 
 
-def _legend_format(indicator: str) -> str:
-    from analysis.catalogue import indicator as catalogue_entry
-
-    return f",.{int(catalogue_entry(indicator)['decimals'])}f"
-
-
 def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) -> dict:
     """vega-lite: wijken coloured by the headline value, numbered, each linked to its profile."""
     from shapely.geometry import mapping
 
-    from analysis.maps import NO_DATA_COLOUR
+    from analysis.maps import NO_DATA_COLOUR, _legend_format
     from analysis.sources import pdok
 
     web = pdok.simplify_for_web(shapes)
