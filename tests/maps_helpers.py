@@ -10,6 +10,17 @@ import vl_convert as vlc
 from analysis import labels, paths
 
 
+def dicts(node):
+    """Every dict in a nested JSON structure (a chart spec, a scenegraph), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from dicts(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from dicts(v)
+
+
 def text_items(chart) -> list[dict]:
     """Every text item of a data mark (role 'mark') in absolute pixels, with its estimated box."""
     sg = vlc.vegalite_to_scenegraph(chart.to_dict() if hasattr(chart, "to_dict") else chart)["scenegraph"]

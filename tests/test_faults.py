@@ -2,6 +2,7 @@
 the point; every wait is bounded and only processes started here are signalled."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -88,11 +89,19 @@ def _cleanup(proc, pids):
     proc.wait(timeout=10)
 
 
-def test_kill_9_of_the_run_ends_workers_and_kernels(tmp_path):
-    proc = _start_run(tmp_path)
-    pids = set()
+@contextlib.contextmanager
+def _running(out: Path):
+    """A run started on `out`, once its workers and kernels are up: (process, their pids); killed after."""
+    proc, pids = _start_run(out), set()
     try:
         pids = _wait_for(lambda: _kernels_up(proc), 120)
+        yield proc, pids
+    finally:
+        _cleanup(proc, pids)
+
+
+def test_kill_9_of_the_run_ends_workers_and_kernels(tmp_path):
+    with _running(tmp_path) as (proc, pids):
         assert len(pids) >= 4, "2 workers and 2 kernels"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
@@ -102,15 +111,10 @@ def test_kill_9_of_the_run_ends_workers_and_kernels(tmp_path):
         time.sleep(1)  # nothing writes any more
         after = sorted(p.name for p in (tmp_path / "GM0957").glob("*")) if (tmp_path / "GM0957").exists() else []
         assert after == listing and not [n for n in after if n.endswith(".tmp")]
-    finally:
-        _cleanup(proc, pids)
 
 
 def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
-    proc = _start_run(tmp_path)
-    pids = set()
-    try:
-        pids = _wait_for(lambda: _kernels_up(proc), 120)
+    with _running(tmp_path) as (proc, pids):
         manifest = tmp_path / "GM0957" / ".manifest.json"
         _wait_for(lambda: manifest.is_file() and json.loads(manifest.read_text()), 120, 0.1)
         t0 = time.monotonic()
@@ -127,15 +131,10 @@ def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
         for name in kept:
             assert (tmp_path / "GM0957" / f"{name}.html").is_file()
         assert _wait_for(lambda: not [p for p in pids if _alive(p)], 10)
-    finally:
-        _cleanup(proc, pids)
 
 
 def test_second_run_waits_or_refuses(tmp_path):
-    proc = _start_run(tmp_path)
-    pids = set()
-    try:
-        pids = _wait_for(lambda: _kernels_up(proc), 120)
+    with _running(tmp_path) as (proc, pids):
         res = _cli("run", "--out", str(tmp_path), "--no-wait", "--wijk", "WK095704", "--notebooks", str(PROBES),
                    timeout=60)
         assert res.returncode == 2
@@ -150,8 +149,6 @@ def test_second_run_waits_or_refuses(tmp_path):
         finally:
             waiter.kill()
             waiter.wait(10)
-    finally:
-        _cleanup(proc, pids)
 
 
 @pytest.mark.parametrize("content", ["{garbage", "[]", ""])

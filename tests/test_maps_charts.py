@@ -8,7 +8,7 @@ import vl_convert as vlc
 from analysis import maps, profile
 from analysis.errors import NoDataError
 from analysis.sources import pdok
-from maps_helpers import region_density
+from maps_helpers import dicts, region_density
 
 
 def _kpis(kpi_set: str) -> list[str]:
@@ -24,21 +24,12 @@ ENGLISH = re.compile(r"\b(no|every|missing|value|national|period|compare|than|da
 def _bar_order(chart) -> list[str]:
     sg = vlc.vegalite_to_scenegraph(chart.to_dict())["scenegraph"]
     bars = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("marktype") == "rect" and node.get("role") == "mark":
-                for it in node.get("items", []):
-                    m = re.search(r"Wijk: (.*?);", it.get("description", ""))
-                    if m:
-                        bars.append((it["y"], m.group(1)))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(sg)
+    for node in dicts(sg):
+        if node.get("marktype") == "rect" and node.get("role") == "mark":
+            for it in node.get("items", []):
+                m = re.search(r"Wijk: (.*?);", it.get("description", ""))
+                if m:
+                    bars.append((it["y"], m.group(1)))
     return [name for _, name in sorted(bars)]
 
 

@@ -3,6 +3,7 @@
 import vl_convert as vlc
 
 from analysis import compare, maps
+from maps_helpers import dicts
 
 
 def _kpis(kpi_set: str) -> list[str]:
@@ -21,20 +22,7 @@ def test_missing_reference_is_said_not_invented(obs):
 
 
 def _geoshape_fills(scenegraph):
-    fills = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("marktype") == "shape":
-                fills.extend(i.get("fill") for i in node.get("items", []))
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(scenegraph)
-    return fills
+    return [i.get("fill") for node in dicts(scenegraph) if node.get("marktype") == "shape" for i in node.get("items", [])]
 
 
 def test_rendered_map_shows_all_ten_wijken(obs, tmp_path):
@@ -60,18 +48,7 @@ def test_chart_sizes_stay_small(obs):
 def test_explorer_is_kernel_free(obs):
     spec = maps.explorer(obs, ["households_below_120pct_social_minimum_pct", "net_labour_participation_pct"],
                          "GM0957").to_dict()
-    params = {}
-
-    def collect(node):
-        if isinstance(node, dict):
-            params.update({p["name"]: p for p in node.get("params", []) if isinstance(p, dict) and "name" in p})
-            for v in node.values():
-                collect(v)
-        elif isinstance(node, list):
-            for v in node:
-                collect(v)
-
-    collect(spec)
+    params = {p["name"]: p for node in dicts(spec) for p in node.get("params", []) if isinstance(p, dict) and "name" in p}
     assert params["indicator"]["bind"]["input"] == "select" and params["meting"]["bind"]["input"] == "radio"
     assert "wijk_klik" in params
 

@@ -19,6 +19,7 @@ import pandas as pd
 import vl_convert as vlc
 from shapely.geometry import mapping
 
+from analysis import catalogue
 from analysis import compare as cmp
 from analysis import labels as lab
 from analysis.areas import NL_CODE
@@ -704,17 +705,6 @@ def age_chart(ages: pd.DataFrame) -> alt.Chart:
 
 # --- trends and the region -----------------------------------------------------------------
 
-def _break_note(indicator: str, years) -> str | None:
-    """The catalogue's Dutch note on a definitional break within `years` (None if none or unknown)."""
-    from analysis import catalogue as catalogue_module
-
-    fn = getattr(catalogue_module, "break_note", None)
-    try:
-        return fn(indicator, years) if fn else None
-    except Exception:
-        return None
-
-
 def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: str) -> alt.LayerChart:
     """A wijk's series over the metingen (x = year of each meting) with the gemeente and Nederland.
 
@@ -768,7 +758,7 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
         strokeDash=_cond(alt.StrokeDashValue, "datum.gebied == 'Nederland'", [4, 3], [1, 0]))
     points = base.mark_point(filled=True, size=60)
     sub = [f"lijnen verbinden de {'jaren' if yearly else 'metingen'}; Nederland gestippeld"]
-    note = _break_note(indicator, sorted(df["jaar"].unique()))
+    note = catalogue.break_note(indicator, sorted(df["jaar"].unique()))
     if note:
         sub += lab.wrap("Let op: " + note, 420, 11)
     chart = alt.layer(lines, points).properties(width=360, height=200, title=alt.Title(

@@ -255,8 +255,7 @@ def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
 
 def _raw_inputs(gm: str) -> list[Path]:
     """The gemeente's own files (monitor.yml, measurements) and the region definitions."""
-    raw_fn = getattr(paths, "gemeente_raw_dir", lambda g: paths.RAW_DIR / g)
-    own = raw_fn(gm)
+    own = paths.gemeente_raw_dir(gm)
     files = [paths.RAW_DIR / "regions.yml"] + (sorted(p for p in own.rglob("*") if p.is_file()) if own.is_dir() else [])
     return [p for p in files if p.is_file()]
 
@@ -270,9 +269,7 @@ def build_digest(gm: str) -> str:
 
 
 def _stamp_path(gm: str) -> Path:
-    if hasattr(paths, "processed_dir"):
-        return processed_dir(gm) / BUILD_STAMP
-    return paths.PROCESSED_DIR / f".built-from-{gm}.json"  # before per-gemeente folders
+    return processed_dir(gm) / BUILD_STAMP
 
 
 def processed_fresh(gm: str, digest: str) -> bool:
@@ -353,19 +350,17 @@ def _scratch() -> Path:
     return path
 
 
-def page(nb_path: Path, title: str, bundle: str | None = None, name: str | None = None) -> tuple[str, dict]:
+def page(nb_path: Path, title: str, name: str | None = None) -> tuple[str, dict]:
     """The one place the run turns a notebook into a page: (HTML, download files by name); writes nothing.
 
-    A light page (vega JS, CSS in reports/_static/, linked relatively) when webpage has `to_page`.
+    A light page: vega JS and CSS in reports/_static/, linked relatively.
     """
     from analysis import webpage
 
-    if hasattr(webpage, "to_page"):
-        return webpage.to_page(Path(nb_path), title, name=name)
-    return webpage.to_html(Path(nb_path), title, Path(bundle) if bundle else None), {}
+    return webpage.to_page(Path(nb_path), title, name=name)
 
 
-def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -> dict:
+def execute(task: Task, notebook_dir: str, fp: str) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
     import papermill as pm
 
@@ -388,7 +383,7 @@ def execute(task: Task, notebook_dir: str, fp: str, bundle: str | None = None) -
                 if not any(m in str(exc) for m in startup) or attempt == 2:
                     raise
                 time.sleep(0.5 + attempt)
-        html_text, files = page(tmp_nb, task.title, bundle, name=task.name)
+        html_text, files = page(tmp_nb, task.title, name=task.name)
         return {"name": task.name, "gm": task.gemeente, "ok": True, "seconds": time.perf_counter() - t0,
                 "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8"), "files": files}
     except Exception as exc:  # report any failure of this notebook; the batch goes on
@@ -607,13 +602,9 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             if todo:
                 check_parameters([t for t, _ in todo], nb_dir)
                 _preflight()
-                from analysis.webpage import vega_bundle
-
-                bundle = None if (scheduler or os.environ.get(executors.SCHEDULER_ENV)) else str(vega_bundle())
                 from analysis import webpage
 
-                if hasattr(webpage, "ensure_static"):  # reports/_static/ for the light pages, written here
-                    webpage.ensure_static(root_dir)
+                webpage.ensure_static(root_dir)  # reports/_static/ for the light pages, written here
                 if executor is None:
                     executor = executors.make(min(jobs, len(todo)), str(nb_dir), scheduler)
                 bar = tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr)
@@ -623,7 +614,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 for t, _ in todo:
                     pending[t.gemeente] += 1
                 try:
-                    for i, res in executor.run(execute, [(t, str(nb_dir), fp, bundle) for t, fp in todo]):
+                    for i, res in executor.run(execute, [(t, str(nb_dir), fp) for t, fp in todo]):
                         t, fp = todo[i]
                         if isinstance(res, BaseException):
                             res = {"name": t.name, "gm": t.gemeente, "ok": False, "error": describe(res), "seconds": 0}
