@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import run
+from analysis.batch import runner as run
 
 
 def sample(min_wijken: int, min_gemeenten: int) -> list[str]:
@@ -113,7 +113,7 @@ def main() -> None:
         digests = {gm: run.build_digest(gm) for gm in gms}
         for gm in gms:
             run._stamp_path(gm).unlink(missing_ok=True)
-        from analysis import executors
+        from analysis.batch import executors
 
         t0 = time.perf_counter()
         ex = executors.LocalExecutor(args.jobs, str(run.paths.NOTEBOOK_DIR))

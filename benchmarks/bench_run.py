@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from analysis import run
+from analysis.batch import runner as run
 
 
 def bare_kernel(_: int) -> float:
@@ -33,7 +33,7 @@ def main() -> None:
     import subprocess
     import sys
 
-    from analysis.webpage import bundle_path, vega_bundle
+    from analysis.pages.webpage import bundle_path, vega_bundle
 
     jobs = os.cpu_count() or 1
     # The vega JS bundle is built once per vl-convert version by `analysis build` (make data);

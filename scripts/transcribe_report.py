@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from analysis.numbers import parse_cell  # noqa: E402
+from analysis.core.numbers import parse_cell  # noqa: E402
 
 REPORT = "Voortgangsrapportage Sociaal Domein Roermond, mei 2025"
 OUT = Path(__file__).resolve().parents[1] / "data" / "raw" / "GM0957"

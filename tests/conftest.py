@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import observations, paths
+from analysis.core import paths
+from analysis.build import observations
 
 
 def pytest_sessionstart(session):

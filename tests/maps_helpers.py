@@ -7,7 +7,8 @@ from itertools import combinations
 import pandas as pd
 import vl_convert as vlc
 
-from analysis import labels, paths
+from analysis.core import paths
+from analysis.charts import labels
 
 
 def dicts(node):
@@ -71,7 +72,7 @@ def amsterdam_density() -> pd.DataFrame:
 
 def region_density(codes) -> pd.DataFrame:
     """Gemeente population density per year (the real gemeente series of the mirror) as observation rows."""
-    from analysis.areas import level_of
+    from analysis.core.areas import level_of
     from analysis.sources import cbs
 
     df = cbs.gemeente_series(list(codes))

@@ -1,8 +1,8 @@
 """A reports tree as the batch builds it (light pages, _static/, landing pages), built once per session.
 
-The notebooks are executed by the runner from copies that call `analysis.display.setup()` (the
+The notebooks are executed by the runner from copies that call `analysis.pages.display.setup()` (the
 committed notebooks may still call `maps.setup()`); the pages are then rendered by
-`webpage.to_html` into `<root>/GM0957/` and the landing pages written by `analysis.landing`.
+`webpage.to_html` into `<root>/GM0957/` and the landing pages written by `analysis.pages.landing`.
 """
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import landing, observations, paths, run, webpage
+from analysis.core import paths
+from analysis.build import observations
+from analysis.pages import landing, webpage
+from analysis.batch import runner as run
 from analysis.sources import pdok
 
 GM = "GM0957"
@@ -23,14 +26,14 @@ FAILED: dict[str, str] = {}  # notebooks of the batch that failed, with their er
 
 
 def display_notebooks(dst: Path) -> Path:
-    """Copies of the notebooks whose setup cell calls analysis.display.setup()."""
+    """Copies of the notebooks whose setup cell calls analysis.pages.display.setup()."""
     dst.mkdir(parents=True, exist_ok=True)
     for nb in sorted(paths.NOTEBOOK_DIR.glob("*.ipynb")):
         data = json.loads(nb.read_text(encoding="utf-8"))
         for cell in data["cells"]:
             src = "".join(cell["source"])
-            if "maps.setup()" in src and "analysis.display" not in src:
-                cell["source"] = src.replace("maps.setup()", "import analysis.display\nanalysis.display.setup()")
+            if "maps.setup()" in src and "analysis.pages.display" not in src:
+                cell["source"] = src.replace("maps.setup()", "import analysis.pages.display\nanalysis.display.setup()")
         (dst / nb.name).write_text(json.dumps(data), encoding="utf-8")
     return dst
 

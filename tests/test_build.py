@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import observations, paths
-from analysis.atomic import write_text_atomic
-from analysis.errors import SourceError
+from analysis.core import paths
+from analysis.build import observations
+from analysis.core.atomic import write_text_atomic
+from analysis.core.errors import SourceError
 
 
 def test_schema_and_levels(obs):
@@ -51,7 +52,7 @@ def test_atomic_write_failure_leaves_target(tmp_path):
         p.write_text("half")
         raise KeyboardInterrupt
 
-    from analysis.atomic import write_atomic
+    from analysis.core.atomic import write_atomic
 
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, broken)

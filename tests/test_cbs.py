@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from analysis import paths
-from analysis.errors import SourceError
+from analysis.core import paths
+from analysis.core.errors import SourceError
 from analysis.sources import cbs
 from conftest import value as _value
 
@@ -110,7 +110,7 @@ def test_malformed_mirror_file_is_named(monkeypatch, tmp_path):
 
 
 def test_unknown_gemeente_code():
-    from analysis.errors import UnknownAreaError
+    from analysis.core.errors import UnknownAreaError
 
     with pytest.raises(UnknownAreaError, match="GM957"):
         cbs.kwb_observations(2024, "GM957")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import run
+from analysis.batch import runner as run
 
 distributed = pytest.importorskip("distributed")
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
@@ -22,7 +22,7 @@ def cluster():
 def test_one_gemeente_on_a_local_cluster(cluster, tmp_path):
     from distributed import Client
 
-    from analysis import kernels
+    from analysis.batch import kernels
 
     wijken = ["WK095704", "WK095707"]
     summary = run.run_all(gemeenten=["GM0957"], wijken=wijken, out_dir=tmp_path, scheduler=cluster.scheduler_address,

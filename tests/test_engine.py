@@ -2,8 +2,9 @@
 import papermill as pm
 import pytest
 
-from analysis import kernels, paths
-from analysis.engine import ENGINE_NAME
+from analysis.core import paths
+from analysis.batch import kernels
+from analysis.batch.engine import ENGINE_NAME
 
 WIJKPROFIEL = str(paths.NOTEBOOK_DIR / "wijkprofiel.ipynb")
 OVERZICHT = str(paths.NOTEBOOK_DIR / "overzicht.ipynb")

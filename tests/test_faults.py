@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths, run
-from analysis.failures import describe
+from analysis.core import paths
+from analysis.batch import runner as run
+from analysis.batch.failures import describe
 
 PY = sys.executable
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
@@ -198,11 +199,11 @@ def test_bad_options_give_one_line(tmp_path):
 def test_catalogue_syntax_error_named_once(tmp_path, monkeypatch):
     from importlib.resources import files
 
-    from analysis import catalogue
+    from analysis.core import catalogue
 
     broken = tmp_path / "pkg"
     broken.mkdir()
-    text = files("analysis").joinpath("catalogue.yml").read_text(encoding="utf-8")
+    text = files("analysis.core").joinpath("catalogue.yml").read_text(encoding="utf-8")
     (broken / "catalogue.yml").write_text(text.replace(":", "", 1) + "\n  - [unclosed\n", encoding="utf-8")
     monkeypatch.setattr(catalogue, "files", lambda _: broken)
     catalogue._entries.cache_clear()
@@ -226,7 +227,7 @@ def test_empty_raw_file_is_named(tmp_path, monkeypatch):
     with pytest.raises(pd.errors.EmptyDataError) as exc:
         pd.read_csv(empty)
     assert describe(exc.value) == f"{empty}: leeg bestand; zet de inhoud terug (bijv. git checkout -- {empty})"
-    from analysis import observations
+    from analysis.build import observations
 
     with pytest.raises(Exception) as exc:  # the build itself, as `python -m analysis build` runs it
         observations.build("GM0957", out_dir=tmp_path / "processed")

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from analysis import generations, locks
+from analysis.core import locks
+from analysis.build import generations
 
 
 def _writers(text):
@@ -56,7 +57,7 @@ def test_disk_error_names_the_file(tmp_path):
 KILLED_BUILD = """
 import sys, time
 from pathlib import Path
-from analysis import generations
+from analysis.build import generations
 def slow(p):
     p.write_text("new")
     print("writing", flush=True)
@@ -87,7 +88,7 @@ def test_kill_9_mid_build_leaves_old_generation_and_is_cleaned(tmp_path):
 
 def test_second_writer_waits_or_refuses(tmp_path, capsys):
     with locks.hold(tmp_path):
-        code = ("import sys; from pathlib import Path; from analysis import locks\n"
+        code = ("import sys; from pathlib import Path; from analysis.core import locks\n"
                 "with locks.hold(Path(sys.argv[1]), wait=False): pass")
         res = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60)
         assert res.returncode != 0 and "een andere run" in res.stderr and f"pid {os.getpid()}" in res.stderr

@@ -5,14 +5,15 @@ import re
 import pytest
 import vl_convert as vlc
 
-from analysis import maps, profile
-from analysis.errors import NoDataError
+from analysis.rules import profile
+from analysis.charts import maps
+from analysis.core.errors import NoDataError
 from analysis.sources import pdok
 from maps_helpers import dicts, region_density
 
 
 def _kpis(kpi_set: str) -> list[str]:
-    from analysis import monitors
+    from analysis.build import monitors
     return next(k.indicators for k in monitors.load("GM0957").kpi_sets if k.id == kpi_set)
 
 
@@ -152,7 +153,7 @@ def test_export_prints_the_source(obs, tmp_path):
 
 def test_trend_chart_prints_a_break_note(obs, monkeypatch):
     """Plumbing: a catalogue break note (another helper's metadata) appears under the chart."""
-    from analysis import catalogue
+    from analysis.core import catalogue
 
     monkeypatch.setattr(catalogue, "break_note", lambda ind, years=None: "Reeksbreuk in KWB 2024.", raising=False)
     assert "Let op: Reeksbreuk in KWB 2024." in json.dumps(maps.trend_chart(obs, TOT120, "WK095704", "GM0957").to_dict())

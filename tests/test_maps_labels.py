@@ -2,7 +2,7 @@
 import pytest
 from shapely.geometry import box
 
-from analysis import labels, maps
+from analysis.charts import labels, maps
 from maps_helpers import amsterdam_density, overlapping, text_items
 
 TOT120 = "households_below_120pct_social_minimum_pct"

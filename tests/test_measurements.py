@@ -4,8 +4,9 @@ import math
 import openpyxl
 import pytest
 
-from analysis import observations, tables
-from analysis.errors import SourceError
+from analysis.build import observations
+from analysis.pages import tables
+from analysis.core.errors import SourceError
 from analysis.sources import measurements
 
 TOT120 = "households_below_120pct_social_minimum_pct"

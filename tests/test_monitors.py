@@ -1,9 +1,9 @@
 """Every gemeente by one parameter: monitor definitions as data, the CBS-only default, bad definitions."""
 import pytest
 
-from analysis import gemeenten, monitors
-from analysis.areas import check_wijkcode
-from analysis.errors import SourceError, UnknownAreaError
+from analysis.build import gemeenten, monitors
+from analysis.core.areas import check_wijkcode
+from analysis.core.errors import SourceError, UnknownAreaError
 
 
 def test_roermond_monitor_from_its_file():

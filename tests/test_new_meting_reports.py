@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from analysis import observations, paths, run, tables
+from analysis.core import paths
+from analysis.build import observations
+from analysis.pages import tables
+from analysis.batch import runner as run
 from test_measurements import _meting_2
 
 TOT120 = "households_below_120pct_social_minimum_pct"

@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import display, landing, observations, webpage
+from analysis.build import observations
+from analysis.pages import display, landing, webpage
 from analysis.sources import pdok
 from pages_fixture import GM, PAGES, build_tree, page as page_of, titles
 
@@ -95,14 +96,14 @@ def test_display_setup_adds_table_bundle_and_svg():
     assert "text/html" in data
     assert data[display.TABLE_MIME] == {"columns": ["Wijk", "Waarde"], "data": [["Donderberg", "25,0%"]],
                                         "index_columns": 1}
-    from analysis import maps
+    from analysis.charts import maps
 
     data, _ = ip.display_formatter.format(maps.locator(GM, "WK095704"))
     assert display.VEGALITE_MIME in data and data["image/svg+xml"].lstrip().startswith("<svg")
 
 
 def test_report_only_rows_left_out_of_reader_tables():
-    from analysis.catalogue import label
+    from analysis.core.catalogue import label
 
     assert "unnamed_kpi_2a_row12" in display.REPORT_ONLY_INDICATORS
     kpis = ["unnamed_kpi_2a_row12", "households_below_120pct_social_minimum_pct"]
@@ -160,7 +161,7 @@ def test_one_self_contained_page_for_email(tmp_path, capsys):
     """`python -m analysis los`: the committed Donderberg profile as one file, nothing linked, the report's 25,0%."""
     import html
 
-    from analysis.__main__ import main
+    from analysis.cli import main
 
     out = tmp_path / "donderberg.html"
     assert main(["los", str(Path(__file__).parents[1] / "notebooks" / "wijkprofiel.ipynb"), "-o", str(out)]) == 0
@@ -177,7 +178,7 @@ def test_landing_map_numbers_do_not_cover_each_other():
     """Amsterdam (111 wijken) on the 460 px landing map: numbers only where their circles do not touch."""
     from itertools import combinations
 
-    from analysis.labels import Mercator
+    from analysis.charts.labels import Mercator
 
     web = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, "GM0363"))
     points = web.geometry.representative_point()

@@ -2,8 +2,8 @@
 import pytest
 import shapely
 
-from analysis import paths
-from analysis.errors import SourceError
+from analysis.core import paths
+from analysis.core.errors import SourceError
 from analysis.sources import pdok
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,9 @@ import math
 
 import pytest
 
-from analysis import compare, monitors, profile
-from analysis.errors import UnknownAreaError
+from analysis.build import monitors
+from analysis.rules import compare, profile
+from analysis.core.errors import UnknownAreaError
 
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,7 @@ def test_committed_file_is_what_the_script_writes(tmp_path, monkeypatch):
     """scripts/transcribe_report.py re-creates the committed files byte for byte from the report text."""
     import importlib.util
 
-    from analysis import paths
+    from analysis.core import paths
 
     spec = importlib.util.spec_from_file_location("transcribe", paths.ROOT / "scripts" / "transcribe_report.py")
     mod = importlib.util.module_from_spec(spec)
@@ -109,7 +109,7 @@ def test_committed_file_is_what_the_script_writes(tmp_path, monkeypatch):
 
 
 def test_judgements_file_has_every_printed_sign():
-    from analysis import paths
+    from analysis.core import paths
 
     j = pd.read_csv(paths.RAW_DIR / "GM0957" / "reproductie" / "voortgangsrapportage_2025_oordelen.csv")
     assert j.drop_duplicates(["kpi_set", "indicator"]).groupby("kpi_set").size().to_dict() == {

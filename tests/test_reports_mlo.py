@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from analysis import gemeenten, paths, run
+from analysis.core import paths
+from analysis.build import gemeenten
+from analysis.batch import runner as run
 from pages_fixture import rendered_dom
 
 MLO = {"GM1711": 11, "GM1641": 8, "GM1669": 6}  # wijken in the 2024 boundaries

@@ -5,8 +5,8 @@ import pytest
 
 from pathlib import Path
 
-from analysis import run
-from analysis.errors import UnknownAreaError
+from analysis.batch import runner as run
+from analysis.core.errors import UnknownAreaError
 
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
 

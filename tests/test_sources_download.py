@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
-from analysis.errors import SourceError, SourceWarning
+from analysis.core import paths
+from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import cbs, cbs_v4, download, pdok
 
 FIXTURES = Path(__file__).parent / "fixtures"

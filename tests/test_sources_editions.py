@@ -5,9 +5,9 @@ import warnings
 
 import pytest
 
-from analysis import catalogue as cat
-from analysis import paths
-from analysis.errors import SourceError, SourceWarning
+from analysis.core import catalogue as cat
+from analysis.core import paths
+from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import cbs, cbs_v4, download
 
 

@@ -9,8 +9,9 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis import paths
-from analysis.errors import SourceError, SourceWarning
+from analysis.core import paths
+from analysis.core.errors import SourceError, SourceWarning
+from analysis.build import coverage
 from analysis.sources import cbs, download, pdok
 
 WIJKEN = [f"WK0957{i:02d}" for i in range(10)]
@@ -93,7 +94,7 @@ def test_cache_cut_at_row_boundary_is_an_error(monkeypatch):
     download.sidecar(path).unlink()
     with pytest.raises(SourceError, match=r"kwb_2024_GM0957\.csv: wijken of GM0957 missing in KWB 2024: "
                                           r"\['WK095704', .*'WK095709'\]"):
-        cbs.kwb_observations(2024, "GM0957")
+        coverage.kwb_observations(2024, "GM0957")
 
 
 def test_cache_edited_after_download_is_an_error(monkeypatch):
@@ -109,7 +110,7 @@ def test_mirror_extract_missing_a_wijk_is_an_error(mirror_copy):
     mirror_copy.put(rel, "".join(l for l in lines if not l.startswith("WK095706")))
     with pytest.raises(SourceError, match=r"geoinzicht_wijken_2025_roermond_transcribed\.csv: wijken of GM0957 "
                                           r"missing in KWB 2025: \['WK095706'\]"):
-        cbs.kwb_observations(2025, "GM0957")
+        coverage.kwb_observations(2025, "GM0957")
 
 
 def test_value_12_x_is_an_error_not_suppressed(mirror_copy):
@@ -185,7 +186,7 @@ def _table(keys, codes=("GM0957", *WIJKEN)):
 
 def test_new_layout_table_lacking_social_minimum_is_expected_but_lacking_armoede_warns(tmp_path):
     # Shaped like the re-published 85984NED / 86165NED: new income block, no social-minimum keys.
-    from analysis import catalogue as cat
+    from analysis.core import catalogue as cat
 
     new_keys = [f"{k}_{i}" for i, k in enumerate(cat.expected_indicators(2025, "new").values(), start=5)]
     path = tmp_path / "kwb_2025_GM0957.csv"
@@ -202,7 +203,7 @@ def test_new_layout_table_lacking_social_minimum_is_expected_but_lacking_armoede
 
 
 def test_old_layout_table_lacking_social_minimum_warns(tmp_path):
-    from analysis import catalogue as cat
+    from analysis.core import catalogue as cat
 
     keys = [f"{k}_{i}" for i, k in enumerate(cat.expected_indicators(2024, "old").values(), start=5)
             if not k.startswith("HuishOnderOfRond")]
@@ -230,7 +231,7 @@ def test_boundary_file_lacking_a_wijk_is_an_error(mirror_copy):
     mirror_copy.put("geo/roermond_wijken_2024_geoinzicht_wgs84.geojson", json.dumps(doc))
     with pytest.raises(SourceError, match=r"roermond_wijken_2024_geoinzicht_wgs84\.geojson: boundary codes do not "
                                           r"match the data; missing \['WK095704'\]"):
-        pdok.load_boundaries("wijk", 2024, "GM0957")
+        coverage.boundaries("wijk", 2024, "GM0957")
 
 
 def test_boundary_crs_member_contradicting_coordinates_is_refused(mirror_copy):
@@ -276,4 +277,4 @@ def test_all_nl_boundary_file_lacking_a_wijk_of_the_cbs_data_is_an_error(mirror_
     mirror_copy.put(rel, json.dumps(doc))
     with pytest.raises(SourceError, match=r"nl_wijken_2024_wgs84_simplified\.geojson: boundary codes do not match "
                                           r"the data; missing \['WK171105'\]"):
-        pdok.load_boundaries("wijk", 2024, "GM1711")
+        coverage.boundaries("wijk", 2024, "GM1711")

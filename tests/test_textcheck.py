@@ -7,7 +7,8 @@ import docx
 import pandas as pd
 import pytest
 
-from analysis import paths, textcheck
+from analysis.core import paths
+from analysis import textcheck
 from analysis.textcheck import COLUMNS, check, check_document, cli, from_lines
 
 SEED = paths.ROOT.parent / "shared" / "seeds" / "002_f4522cab5a867525.txt"

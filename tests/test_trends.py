@@ -3,8 +3,9 @@ import math
 
 import pytest
 
-from analysis import compare, trends
-from analysis.errors import NoDataError, UnknownIndicatorError
+from analysis.build import judgements
+from analysis.rules import compare, trends
+from analysis.core.errors import NoDataError, UnknownIndicatorError
 
 TOT120 = "households_below_120pct_social_minimum_pct"
 
@@ -79,17 +80,17 @@ def test_printed_sign_count():
 
 
 def test_judge_rule():
-    assert trends.judge(14.8, 14.8, "higher", 1) == "+/-"
-    assert trends.judge(14.9, 15.1, "lower", 1) == "-"
-    assert trends.judge(1464, 3579, "higher", 0) == "+"
-    assert trends.judge(16, math.nan, "lower", 0) is None
-    assert trends.judge(16, 17, None, 0) is None
+    assert judgements.judge(14.8, 14.8, "higher", 1) == "+/-"
+    assert judgements.judge(14.9, 15.1, "lower", 1) == "-"
+    assert judgements.judge(1464, 3579, "higher", 0) == "+"
+    assert judgements.judge(16, math.nan, "lower", 0) is None
+    assert judgements.judge(16, 17, None, 0) is None
 
 
 def test_latest_available_against_the_one_before(obs):
     """Bijlage 1: no 2-meting for functioneringsproblemen, so 1-meting vs 0-meting (16% -> 17%: '-')."""
     s = obs[(obs.series == "beleidskader") & (obs.indicator == "functional_limitations_pct")]
-    res = trends.judge_series(s, "functional_limitations_pct")
+    res = judgements.judge_series(s, "functional_limitations_pct")
     assert (res["meting_previous"], res["meting_latest"], res["computed"]) == (0, 1, "-")
 
 
@@ -132,7 +133,7 @@ def test_judgements_follow_the_metingen(built):
 
 
 def test_kpi_table_has_a_column_per_meting(obs, built):
-    from analysis import monitors
+    from analysis.build import monitors
 
     t = trends.kpi_table(obs, built["judgements"], monitors.load("GM0957"), "beleidskader")
     assert [c for c in t.columns if "meting" in c] == ["Roermond 0-meting", "Roermond 1-meting", "Roermond 2-meting"]

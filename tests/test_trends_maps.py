@@ -2,12 +2,13 @@
 
 import vl_convert as vlc
 
-from analysis import compare, maps
+from analysis.rules import compare
+from analysis.charts import maps
 from maps_helpers import dicts
 
 
 def _kpis(kpi_set: str) -> list[str]:
-    from analysis import monitors
+    from analysis.build import monitors
     return next(k.indicators for k in monitors.load("GM0957").kpi_sets if k.id == kpi_set)
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import catalogue as cat
-from analysis import paths
-from analysis.areas import NL_CODE, check_gemeentecode, level_of, short_name
-from analysis.catalogue import catalogue
+from analysis.core import catalogue as cat
+from analysis.core import paths
+from analysis.core.areas import NL_CODE, check_gemeentecode, level_of, short_name
+from analysis.core.catalogue import catalogue
 from analysis.sources.tabular import strict_table
-from analysis.errors import SourceError, SourceWarning
+from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
 from analysis.sources.cbs_v4 import MISSING, NUMBER
 
@@ -299,13 +299,11 @@ def data_wijken(year: int, gemeentecode: str) -> set[str] | None:
     return wijken or None
 
 
-def check_complete(codes, gemeentecode: str, year: int, source: str) -> None:
-    """Every inhabited wijk of the gemeente (2024 boundary data; earlier years: the edition's own
-    boundaries in the mirror) must be in the table: a missing one means a cut file."""
-    from analysis.sources import pdok
-
+def check_complete(codes, gemeentecode: str, year: int, source: str, expected_wijken=None) -> None:
+    """Every wijk `expected_wijken(year, gemeentecode)` names (analysis.build.coverage: the inhabited
+    wijken of the boundary data) must be in the table: a missing one means a cut file."""
     present = set(codes)
-    expected = pdok.known_wijken(year, gemeentecode)
+    expected = expected_wijken(year, gemeentecode) if expected_wijken is not None else None
     if expected is None:
         return
     missing = sorted(expected - present)
@@ -317,7 +315,7 @@ def check_complete(codes, gemeentecode: str, year: int, source: str) -> None:
 # --- one edition ------------------------------------------------------------------------------
 
 def _tidy_full_table(table: pd.DataFrame, year: int, gemeentecode: str, path: Path, source: str,
-                     strict: bool | None) -> pd.DataFrame:
+                     strict: bool | None, expected_wijken=None) -> pd.DataFrame:
     name_col = "WijkenEnBuurten" if "WijkenEnBuurten" in table else None
     cols = resolve_columns(list(table.columns), source=source)
     layout = cat.detect_layout(table.columns)
@@ -326,19 +324,19 @@ def _tidy_full_table(table: pd.DataFrame, year: int, gemeentecode: str, path: Pa
     code_col = "Codering_3"
     sel = table[_area_codes(table[code_col].astype(str), gemeentecode)] if code_col in table else table
     check_complete(sel[code_col].astype(str).str.strip() if code_col in sel else [], gemeentecode, year,
-                   str(path))
+                   str(path), expected_wijken)
     return tidy_kwb(table, year, gemeentecode, source, name_col=name_col, indicators=cols or None)
 
 
-def _from_cache(path: Path, year: int, gemeentecode: str, strict: bool | None) -> pd.DataFrame:
+def _from_cache(path: Path, year: int, gemeentecode: str, strict: bool | None, expected_wijken=None) -> pd.DataFrame:
     table = read_csv_checked(path)
     download.check_cached(path, rows=len(table))
     source = f"CBS {KWB_TABLES.get(year)} via cbsodata ({path.name})"
-    return _tidy_full_table(table, year, gemeentecode, path, source, strict)
+    return _tidy_full_table(table, year, gemeentecode, path, source, strict, expected_wijken)
 
 
 def _from_mirror(extract: MirrorExtract, path: Path, year: int, gemeentecode: str,
-                 strict: bool | None) -> pd.DataFrame:
+                 strict: bool | None, expected_wijken=None) -> pd.DataFrame:
     table, code_col, name_col = _read_mirror(extract, path, gemeentecode)
     source = f"mirror {extract.path}: {extract.note}"
     cols = resolve_columns(list(table.columns), extract.prefix, source)
@@ -353,7 +351,7 @@ def _from_mirror(extract: MirrorExtract, path: Path, year: int, gemeentecode: st
         check_keys({}, expected, f"{path} (KWB {year}, {KWB_TABLES.get(year)})", strict,
                    unmatched if extract.kind == "odata_json" else [])
     sel = table[_area_codes(table[code_col].astype(str), gemeentecode)]
-    check_complete(sel[code_col].astype(str).str.strip(), gemeentecode, year, str(path))
+    check_complete(sel[code_col].astype(str).str.strip(), gemeentecode, year, str(path), expected_wijken)
     out = tidy_kwb(table, year, gemeentecode, source, extract.prefix, code_col, name_col, indicators=cols)
     if year == 2024:
         out = pd.concat([out, _pdok_wijk_2024(gemeentecode, set(out["indicator"]))], ignore_index=True)
@@ -403,8 +401,10 @@ def download_kwb(year: int, gemeentecode: str, dest: Path) -> None:
 
 
 def kwb_observations(year: int, gemeentecode: str, strict: bool | None = None,
-                     refresh: bool = False) -> pd.DataFrame:
-    """Tidy KWB rows for one edition year: cache -> mirror -> download (see module doc)."""
+                     refresh: bool = False, expected_wijken=None) -> pd.DataFrame:
+    """Tidy KWB rows for one edition year: cache -> mirror -> download (see module doc).
+
+    `expected_wijken(year, gemeentecode)`: the wijken the table must have (check_complete)."""
     gemeentecode = check_gemeentecode(gemeentecode)
     name = f"kwb_{year}_{gemeentecode}.csv"
     cached = CACHE_DIR / name
@@ -416,20 +416,20 @@ def kwb_observations(year: int, gemeentecode: str, strict: bool | None = None,
         table, code_col, _ = _read_mirror(extract, mirror_path, gemeentecode)
         has_gm = bool(_area_codes(table[code_col].astype(str), gemeentecode).any())
     if cached.is_file() and not refresh:
-        return _from_cache(cached, year, gemeentecode, strict)
+        return _from_cache(cached, year, gemeentecode, strict, expected_wijken)
     if has_gm and not extract.partial and not refresh:
-        return _from_mirror(extract, mirror_path, year, gemeentecode, strict)
+        return _from_mirror(extract, mirror_path, year, gemeentecode, strict, expected_wijken)
     try:
         download_kwb(year, gemeentecode, cached)
     except SourceError as exc:
         if has_gm:
             warnings.warn(f"KWB {year} ({KWB_TABLES.get(year)}): download failed ({exc}); using the partial "
                           f"mirror extract {extract.path} ({extract.note})", SourceWarning, stacklevel=2)
-            return _from_mirror(extract, mirror_path, year, gemeentecode, strict)
+            return _from_mirror(extract, mirror_path, year, gemeentecode, strict, expected_wijken)
         raise DownloadUnavailable(f"source {name!r} not in cache or mirror and {_reason(exc)}") from exc
     except Exception as exc:  # anything unexpected from the client: name the source
         raise DownloadUnavailable(f"source {name!r} not in cache or mirror and download failed: {exc}") from exc
-    return _from_cache(cached, year, gemeentecode, strict)
+    return _from_cache(cached, year, gemeentecode, strict, expected_wijken)
 
 
 def _reason(exc: Exception) -> str:
@@ -438,7 +438,7 @@ def _reason(exc: Exception) -> str:
 
 
 def observations(gemeentecode: str, years=DEFAULT_YEARS, strict: bool | None = None,
-                 refresh: bool = False, national: bool = False) -> pd.DataFrame:
+                 refresh: bool = False, national: bool = False, expected_wijken=None) -> pd.DataFrame:
     """Tidy rows for every requested KWB edition, plus (`national=True`) the CBS 83841NED NL00 series
     (`cbs_v4.national_low_income`, which `observations.collect` adds itself).
 
@@ -448,7 +448,7 @@ def observations(gemeentecode: str, years=DEFAULT_YEARS, strict: bool | None = N
     parts, failed = [], []
     for y in years:
         try:
-            parts.append(kwb_observations(y, gemeentecode, strict, refresh))
+            parts.append(kwb_observations(y, gemeentecode, strict, refresh, expected_wijken))
         except DownloadUnavailable as exc:
             failed.append(exc)
     have_core = any(p["indicator"].isin(CORE_INDICATORS).any() for p in parts if len(p))

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
-from analysis.areas import NL_CODE
+from analysis.core import paths
+from analysis.core.areas import NL_CODE
 from analysis.sources.tabular import strict_table
-from analysis.errors import SourceError, SourceWarning
+from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
 
 V4_BASE = "https://datasets.cbs.nl/odata/v1/CBS/{table}"

@@ -18,8 +18,8 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.atomic import write_atomic
-from analysis.errors import SourceError
+from analysis.core.atomic import write_atomic
+from analysis.core.errors import SourceError
 
 TIMEOUT = 30.0
 RETRIES = 2  # attempts after the first

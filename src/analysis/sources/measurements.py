@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.errors import SourceError
+from analysis.core.errors import SourceError
 
 REQUIRED = ("indicator", "area_code", "meting", "year", "value", "source")
 OPTIONAL = ("status", "note", "series")
@@ -216,7 +216,7 @@ def validate(df: pd.DataFrame, monitor, wijkcodes: list[str], known_indicators: 
 
     Fills the default series (the monitor's first) for rows with a meting and no series.
     """
-    from analysis.areas import NL_CODE
+    from analysis.core.areas import NL_CODE
 
     folder = monitor.raw_dir
     for r in df.itertuples():
@@ -262,7 +262,7 @@ def _fmt_meting(m) -> str:
 
 def _check_complete(df: pd.DataFrame, monitor, wijkcodes: list[str]) -> None:
     """Every KPI of a set has rows; a KPI measured at a meting has a row for every area of its set."""
-    from analysis.areas import NL_CODE
+    from analysis.core.areas import NL_CODE
 
     for k in monitor.kpi_sets:
         areas = set()

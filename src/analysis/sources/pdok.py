@@ -24,9 +24,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
-from analysis import paths
-from analysis.areas import check_gemeentecode, short_name
-from analysis.errors import SourceError, SourceWarning
+from analysis.core import paths
+from analysis.core.areas import check_gemeentecode, short_name
+from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
 
 CRS = "EPSG:4326"
@@ -187,9 +187,8 @@ def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | N
                     expected_codes: list[str] | None = None, refresh: bool = False) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente (level 'wijk' or 'buurt') or of all gemeenten ('gemeente').
 
-    `expected_codes`: area codes the data has; a boundary file that lacks any of them is an error.
-    Without it, wijken are checked against the wijken of the CBS KWB data the mirror holds for the
-    year (2024: every gemeente, from 85984NED), so a boundary file lacking one is an error.
+    `expected_codes`: area codes the data has; a boundary file that lacks any of them is an error
+    (analysis.build.coverage.boundaries passes the wijken of the CBS KWB data in the mirror).
     """
     if level not in LEVELS:
         raise SourceError(f"level must be one of {LEVELS}, not {level!r}")
@@ -214,20 +213,11 @@ def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | N
         out = out[out["gemeentecode"] == gemeentecode].reset_index(drop=True)
         if out.empty:
             raise SourceError(f"{path}: no {level} of {gemeentecode} in the file")
-    if expected_codes is None and level == "wijk":
-        from analysis.sources import cbs
-
-        expected_codes = sorted(_data_wijken(year, gemeentecode, cbs) or [])
     if expected_codes:
         missing = sorted(set(expected_codes) - set(out[f"{level}code"]))
         if missing:
             raise SourceError(f"{path}: boundary codes do not match the data; missing {missing}")
     return out.copy()
-
-
-def _data_wijken(year: int, gemeentecode: str, cbs) -> set[str] | None:
-    """Wijken that the CBS data in the mirror has for the gemeente and year (2024: all of NL)."""
-    return cbs.data_wijken(year, gemeentecode)
 
 
 def _stamp(path: Path) -> tuple:
@@ -259,9 +249,9 @@ def _read_normalised(level: str, year: int, path: str, mtime: float, size: int) 
     return out
 
 
-def known_wijken(year: int, gemeentecode: str) -> set[str] | None:
-    """Wijk codes the boundary data (cache or mirror, never a download) has for a gemeente and year,
-    water-only wijken left out; None when no boundary file is at hand."""
+def boundary_wijken(year: int, gemeentecode: str) -> set[str] | None:
+    """Wijk codes the boundary data (cache or mirror, never a download) has for a gemeente and year;
+    None when no boundary file is at hand (analysis.build.coverage leaves out water-only wijken)."""
     try:
         path = boundary_path("wijk", year, gemeentecode)
     except SourceError:
@@ -269,14 +259,7 @@ def known_wijken(year: int, gemeentecode: str) -> set[str] | None:
     if not path.is_file() or path.suffix == ".gpkg":
         return None
     codes = _wijk_codes_cached(*_stamp(path))
-    codes = {c for c in codes if c.startswith("WK" + gemeentecode[2:])}
-    if year == 2024:
-        from analysis.sources import cbs
-
-        inhabited = cbs.inhabited_wijken_2024(gemeentecode)
-        if inhabited is not None:
-            codes &= inhabited
-    return codes
+    return {c for c in codes if c.startswith("WK" + gemeentecode[2:])}
 
 
 @lru_cache(maxsize=32)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.errors import SourceError
+from analysis.core.errors import SourceError
 
 
 def strict_table(text: str, path: Path, delimiter: str = ",", record: str = "line", dtype=object) -> pd.DataFrame:

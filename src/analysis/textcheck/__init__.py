@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.areas import NL_CODE, check_gemeentecode
-from analysis.atomic import write_atomic
-from analysis.errors import UnknownAreaError, WijkmonitorError
+from analysis.core.areas import NL_CODE, check_gemeentecode
+from analysis.core.atomic import write_atomic
+from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.textcheck.document import Document, TextCheckError, from_lines, read
 from analysis.textcheck.extract import Linker
 from analysis.textcheck.verify import Checker
@@ -44,12 +44,12 @@ class Result:
 
 
 def catalogue_entries() -> dict[str, dict]:
-    return yaml.safe_load(files("analysis").joinpath("catalogue.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load(files("analysis.core").joinpath("catalogue.yml").read_text(encoding="utf-8"))
 
 
 def load_observations(gemeentecode: str) -> pd.DataFrame:
     """The gemeente's observations: `observations.load(gm)` when it takes a code, else `load()`."""
-    from analysis import observations
+    from analysis.build import observations
 
     try:
         return observations.load(gemeentecode)
@@ -61,7 +61,7 @@ def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
     """area code -> name for the gemeenten, their wijken and Nederland."""
     names = {NL_CODE: "Nederland"}
     try:  # the per-gemeente boundary module, once it exists
-        from analysis import gemeenten as gm_mod
+        from analysis.build import gemeenten as gm_mod
 
         for gm in gemeenten:
             names[gm] = gm_mod.name(gm)
@@ -79,7 +79,7 @@ def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
 
 def _known_gemeenten(obs: pd.DataFrame) -> dict[str, str]:
     try:
-        from analysis import gemeenten as gm_mod
+        from analysis.build import gemeenten as gm_mod
 
         return {c: gm_mod.name(c) for c in gm_mod.codes()}
     except (ImportError, AttributeError):
@@ -90,7 +90,7 @@ def _known_gemeenten(obs: pd.DataFrame) -> dict[str, str]:
 def detect_gemeente(doc: Document, obs: pd.DataFrame | None = None) -> str:
     """The gemeente named most often in the running text (at least three times), among every
     gemeente of the boundary data (or of `obs`)."""
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     text = " ".join(s.text for s in doc.sentences)
     known = _known_gemeenten(obs) if obs is not None else {c: gemeenten.name(c) for c in gemeenten.codes()}

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.errors import WijkmonitorError
+from analysis.core.errors import WijkmonitorError
 
 
 class TextCheckError(WijkmonitorError):

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from analysis.numbers import format_nl
+from analysis.core.numbers import format_nl
 from analysis.textcheck.extract import NL_CODE, Item, Period
 
 DATASET_LABELS = {"bijlage_1": "Bijlage 1", "bijlage_2a": "Bijlage 2A", "bijlage_2b": "Bijlage 2B",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import webpage
-from analysis.atomic import write_text_atomic
+from analysis.pages import webpage
+from analysis.core.atomic import write_text_atomic
 
 DEFAULT_HEADLINES = ("households_below_120pct_social_minimum_pct", "population_density")
 META = "wijkmonitor:gemeente"
@@ -40,8 +40,8 @@ def headline_values(obs: pd.DataFrame, indicator: str, wijken: pd.DataFrame) -> 
 
     Returns the table (wijkcode, wijknaam, value, waarde) and the period's label.
     """
-    from analysis.catalogue import fmt
-    from analysis.compare import first_per_area
+    from analysis.core.catalogue import fmt
+    from analysis.rules.compare import first_per_area
 
     sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == "wijk")]
     ok = sel[sel["value"].notna()]
@@ -70,7 +70,7 @@ def _numbers_that_fit(web, points, nr) -> set[str]:
     Amsterdam has 111 wijken on a 460 px map: drawn all, the numbers in the centre cover each
     other. A wijk without a number is still coloured, named in its tooltip and linked.
     """
-    from analysis.labels import Mercator
+    from analysis.charts.labels import Mercator
 
     proj = Mercator(web.geometry, *MAP_SIZE)
     xy = {code: proj(p.x, p.y) for code, p in zip(web["wijkcode"], points)}
@@ -88,7 +88,7 @@ def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) ->
     """vega-lite: wijken coloured by the headline value, numbered, each linked to its profile."""
     from shapely.geometry import mapping
 
-    from analysis.maps import NO_DATA_COLOUR, _legend_format
+    from analysis.charts.maps import NO_DATA_COLOUR, _legend_format
     from analysis.sources import pdok
 
     web = pdok.simplify_for_web(shapes)
@@ -151,7 +151,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
                          headline: str | None = None, gemeente_name: str | None = None,
                          page_dir: Path | None = None) -> Path:
     """Write `reports_root/<GM>/index.html` (or `page_dir/index.html`) from the pages on disk."""
-    from analysis.catalogue import indicator as catalogue_entry
+    from analysis.core.catalogue import indicator as catalogue_entry
 
     reports_root = Path(reports_root)
     page_dir = Path(page_dir or reports_root / gemeentecode)
@@ -223,7 +223,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
 
 def _name_of(obs: pd.DataFrame, gemeentecode: str) -> str:
     try:
-        from analysis import gemeenten  # the multi-gemeente data model, when present
+        from analysis.build import gemeenten  # the multi-gemeente data model, when present
 
         return gemeenten.name(gemeentecode)
     except Exception:

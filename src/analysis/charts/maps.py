@@ -3,7 +3,7 @@
 Geometry goes to vega in WGS84 with clockwise rings (see sources.pdok), simplified so that a
 chart stays well under ~300 KB. Numbers follow Dutch notation (decimal comma) both in
 pre-formatted tooltip strings and through the nl-NL d3 format locale. Names of gemeenten and
-wijken come from the data; labels are placed without overlap by `analysis.labels`.
+wijken come from the data; labels are placed without overlap by `analysis.charts.labels`.
 Colours mean one thing in every chart: green = gunstiger, pink = ongunstiger (than the
 reference); areas themselves (this wijk, the gemeente, Nederland) get neutral hues.
 """
@@ -19,14 +19,15 @@ import pandas as pd
 import vl_convert as vlc
 from shapely.geometry import mapping
 
-from analysis import catalogue
-from analysis import compare as cmp
-from analysis import labels as lab
-from analysis.areas import NL_CODE
-from analysis.atomic import write_atomic
-from analysis.catalogue import fmt, indicator as catalogue_entry
-from analysis.errors import NoDataError
-from analysis.numbers import format_nl
+from analysis.core import catalogue
+from analysis.rules import compare as cmp
+from analysis.charts import labels as lab
+from analysis.core.areas import NL_CODE
+from analysis.core.atomic import write_atomic
+from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.errors import NoDataError
+from analysis.core.numbers import format_nl
+from analysis.build import coverage
 from analysis.sources import pdok
 
 NO_DATA_COLOUR = "#d0d0d0"
@@ -66,7 +67,7 @@ def area_name(obs: pd.DataFrame, code: str) -> str:
     if len(names):
         return str(names.iloc[0])
     try:  # the lead's gemeente register, when present
-        from analysis import gemeenten
+        from analysis.build import gemeenten
         return gemeenten.name(code)
     except Exception:
         return code
@@ -208,7 +209,7 @@ def wijk_shapes(gemeentecode: str, year: int = 2024, tolerance: float = 0.0002):
 
 @functools.lru_cache(maxsize=16)
 def _wijk_shapes(gemeentecode: str, year: int, tolerance: float):
-    return pdok.simplify_for_web(pdok.load_boundaries("wijk", year, gemeentecode), tolerance)
+    return pdok.simplify_for_web(coverage.boundaries("wijk", year, gemeentecode), tolerance)
 
 
 def _geo_values(g, fields: list[str]) -> alt.InlineData:
@@ -583,7 +584,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
 def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicators: list[str],
                           meting: int | None = None) -> alt.FacetChart:
     """Dot chart: the gemeente per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
-    from analysis.catalogue import catalogue
+    from analysis.core.catalogue import catalogue
 
     gname = area_name(obs, gemeentecode)
 
@@ -776,7 +777,7 @@ class _Codes:
 
 def _region_values(obs: pd.DataFrame, indicator: str, gemeentecodes) -> pd.DataFrame:
     """Yearly gemeente-level values (kwb_gemeenten preferred, else KWB editions) and Nederland's."""
-    from analysis.region import region_rows
+    from analysis.rules.region import region_rows
 
     rows = region_rows(obs, gemeentecodes if hasattr(gemeentecodes, "gemeenten") else _Codes(gemeentecodes))
     return rows[rows["indicator"] == indicator]

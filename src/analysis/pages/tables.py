@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import monitors, observations, paths, trends
-from analysis.atomic import write_atomic, write_text_atomic
-from analysis.catalogue import indicator as catalogue_entry
+from analysis.core import paths
+from analysis.build import monitors, observations
+from analysis.rules import trends
+from analysis.core.atomic import write_atomic, write_text_atomic
+from analysis.core.catalogue import indicator as catalogue_entry
 
 WORKBOOK = "bijlagen.xlsx"
 
@@ -54,7 +56,7 @@ def write_workbook(gemeentecode: str, out_dir: Path | None = None, **kw) -> dict
 
     monitor = monitors.load(gemeentecode)
     if monitor.is_cbs_only:
-        from analysis.errors import SourceError
+        from analysis.core.errors import SourceError
 
         raise SourceError(f"{gemeentecode}: geen monitor.yml met KPI-sets in {paths.gemeente_raw_dir(gemeentecode)}; "
                           "er zijn geen bijlagetabellen te maken")

@@ -2,7 +2,7 @@
 
 The batch run's workers start their kernel as soon as they start (`start`), import the rest
 while it boots, and execute notebook after notebook on it (`kernel`, used by the papermill
-engine in analysis.engine). Kernels are shut down when the process exits.
+engine in analysis.batch.engine). Kernels are shut down when the process exits.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from analysis.startup import KERNEL_EXEC_LINES
+from analysis.batch.startup import KERNEL_EXEC_LINES
 
 
 @dataclass
@@ -47,8 +47,8 @@ def start(kernel_name: str = "python3", cwd: str | None = None) -> Kept:
     # An in-memory history, as nbclient gives the kernels it starts: no sqlite file shared by workers.
     args = ["--HistoryManager.hist_file=:memory:", f"--IPKernelApp.exec_lines={KERNEL_EXEC_LINES!r}"]
     # The batch's pages draw charts with vega-embed, so the static SVG copy per chart (for plain
-    # nbconvert, see analysis.display) is left out of its kernels unless asked for.
-    # Likewise the schema check of every chart (analysis.display.VALIDATE_ENV).
+    # nbconvert, see analysis.pages.display) is left out of its kernels unless asked for.
+    # Likewise the schema check of every chart (analysis.pages.display.VALIDATE_ENV).
     env = {**os.environ, "WIJKMONITOR_CHART_SVG": os.environ.get("WIJKMONITOR_CHART_SVG", "0"),
            "WIJKMONITOR_CHART_VALIDATE": os.environ.get("WIJKMONITOR_CHART_VALIDATE", "0")}
     run_sync(km.start_kernel)(extra_arguments=args, cwd=key[1], env=env)

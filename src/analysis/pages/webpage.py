@@ -19,8 +19,8 @@ import re
 import time
 from pathlib import Path
 
-from analysis import paths
-from analysis.atomic import write_bytes_atomic, write_text_atomic
+from analysis.core import paths
+from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 
 VEGALITE_PREFIX = "application/vnd.vegalite."
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"  # = display.TABLE_MIME (display imports pandas)
@@ -127,7 +127,7 @@ def table_html(payload: dict) -> str:
 
 
 def format_number(v: float) -> str:
-    from analysis.numbers import format_nl
+    from analysis.core.numbers import format_nl
 
     return "" if v != v else format_nl(v, 0 if float(v).is_integer() else 2, "")
 

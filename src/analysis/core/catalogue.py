@@ -9,8 +9,8 @@ from importlib.resources import files
 import pandas as pd
 import yaml
 
-from analysis.errors import UnknownIndicatorError
-from analysis.numbers import format_nl
+from analysis.core.errors import UnknownIndicatorError
+from analysis.core.numbers import format_nl
 
 FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases",
           "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only"]
@@ -33,7 +33,7 @@ def _edition_list(spec, ind: str) -> list[int]:
 
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, dict]:
-    data = yaml.safe_load(files("analysis").joinpath("catalogue.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(files("analysis.core").joinpath("catalogue.yml").read_text(encoding="utf-8"))
     for ind, entry in data.items():
         if entry.get("direction") not in ("higher", "lower", None):
             raise ValueError(f"catalogue.yml: {ind}: direction must be higher, lower or null")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from analysis import paths
-from analysis.areas import check_gemeentecode
-from analysis.errors import SourceError
+from analysis.core import paths
+from analysis.core.areas import check_gemeentecode
+from analysis.core.errors import SourceError
 
 AREA_KINDS = ("wijk", "gemeente", "land", "regio")
 MONITOR_FILE = "monitor.yml"
@@ -81,7 +81,7 @@ def _read_yaml(path: Path) -> object:
 
 def regions(raw_dir: Path | None = None) -> dict[str, Region]:
     """Every region of `data/raw/regions.yml` (none when the file is absent)."""
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     path = Path(raw_dir or paths.RAW_DIR) / REGIONS_FILE
     if not path.is_file():
@@ -106,8 +106,8 @@ def regions(raw_dir: Path | None = None) -> dict[str, Region]:
 
 def load(gemeentecode: str, raw_dir: Path | None = None) -> Monitor:
     """The monitor of a gemeente: its definition file, or the CBS-only monitor."""
-    from analysis import gemeenten
-    from analysis.catalogue import catalogue
+    from analysis.build import gemeenten
+    from analysis.core.catalogue import catalogue
 
     code = gemeenten.check(check_gemeentecode(gemeentecode))
     root = Path(raw_dir or paths.RAW_DIR)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.errors import UnknownAreaError
+from analysis.core.errors import UnknownAreaError
 
 NL_CODE = "NL00"
 _LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}

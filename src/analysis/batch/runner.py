@@ -2,14 +2,14 @@
 
 - one gemeente, a list, a region or all of them (`run_all(gemeenten=...)`); each gemeente's
   processed data is built first when missing or stale (`observations.build`);
-- parallel on a local process pool (default) or a Dask cluster (analysis.executors); each
-  worker keeps one kernel and runs notebook after notebook on it (analysis.engine);
+- parallel on a local process pool (default) or a Dask cluster (analysis.batch.executors); each
+  worker keeps one kernel and runs notebook after notebook on it (analysis.batch.engine);
 - incremental: a notebook runs again only when its fingerprint (notebook, parameters, library
   code, the gemeente's processed generation, its boundary file) changed or an output is
   missing; fingerprints are kept in reports/<GM>/.manifest.json and in each notebook's metadata,
   so a damaged manifest is set aside and rebuilt from what is on disk;
 - failure-isolated per notebook and per gemeente; one summary at the end;
-- one run per reports tree at a time (analysis.locks); workers return bytes and only this
+- one run per reports tree at a time (analysis.core.locks); workers return bytes and only this
   process writes, atomically, so an interrupted run leaves no half-written report;
 - Ctrl-C (or SIGINT/SIGTERM to this process) stops within seconds: "afgebroken: N klaar, M niet".
 """
@@ -29,16 +29,17 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis import executors, locks, paths
-from analysis.atomic import write_bytes_atomic, write_text_atomic
-from analysis.errors import UnknownAreaError, WijkmonitorError
-from analysis.failures import Interrupted, RunError, describe
+from analysis.core import locks, paths
+from analysis.batch import executors
+from analysis.core.atomic import write_bytes_atomic, write_text_atomic
+from analysis.core.errors import UnknownAreaError, WijkmonitorError
+from analysis.batch.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
 NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
 # Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
-RUNNER_MODULES = frozenset({"run.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
-                  "startup.py", "generations.py"})
+RUNNER_MODULES = frozenset({"runner.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
+                  "cli.py", "startup.py", "generations.py"})
 BUILD_STAMP = ".built-from.json"
 
 
@@ -56,7 +57,7 @@ class Task:
     @property
     def gemeente(self) -> str:
         """The gemeente a task belongs to: its parameter, else the gemeente of its wijk."""
-        from analysis.areas import gemeente_of
+        from analysis.core.areas import gemeente_of
 
         if self.parameters.get("gemeentecode"):
             return self.parameters["gemeentecode"]
@@ -76,14 +77,14 @@ def reports_dir(gm: str, root: Path | None = None) -> Path:
 
 
 def all_gemeenten() -> list[str]:
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     return gemeenten.codes()
 
 
 def default_gemeenten() -> list[str]:
     """Without --gemeente: every gemeente with a monitor definition in data/raw."""
-    from analysis import monitors
+    from analysis.build import monitors
 
     codes = sorted(p.name for p in paths.RAW_DIR.glob("GM*") if (p / monitors.MONITOR_FILE).is_file())
     if not codes:
@@ -92,14 +93,14 @@ def default_gemeenten() -> list[str]:
 
 
 def gemeente_name(gm: str) -> str:
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     return gemeenten.name(gm)
 
 
 def wijken_of(gm: str) -> dict[str, str]:
     """wijkcode -> wijknaam for one gemeente."""
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     df = gemeenten.wijken(gm)
     return dict(zip(df["wijkcode"], df["wijknaam"]))
@@ -107,7 +108,7 @@ def wijken_of(gm: str) -> dict[str, str]:
 
 def regions() -> dict[str, list[str]]:
     """Named regions from data/raw/regions.yml (there is no province data in the mirror)."""
-    from analysis import monitors
+    from analysis.build import monitors
 
     path = paths.RAW_DIR / monitors.REGIONS_FILE
     if not path.is_file():
@@ -117,7 +118,7 @@ def regions() -> dict[str, list[str]]:
 
 def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = None, all_: bool = False) -> list[str]:
     """The gemeenten a run covers: --all, --regio NAME, --gemeente GM… (default: those with a monitor.yml)."""
-    from analysis.areas import check_gemeentecode
+    from analysis.core.areas import check_gemeentecode
 
     if all_:
         return all_gemeenten()
@@ -132,7 +133,7 @@ def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = Non
 
 def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
     """Overview, map and one profile per wijk; unknown codes fail fast with the valid list."""
-    from analysis.areas import check_gemeentecode
+    from analysis.core.areas import check_gemeentecode
 
     gm = check_gemeentecode(gemeentecode)
     names = wijken_of(gm)
@@ -178,7 +179,7 @@ def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
 @functools.cache
 def _code_digest(exclude: frozenset = frozenset()) -> str:
     h = hashlib.sha256()
-    src = Path(__file__).resolve().parent
+    src = Path(__file__).resolve().parents[1]  # the analysis package
     for p in sorted(src.rglob("*")):
         if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts and p.name not in exclude:
             h.update(p.relative_to(src).as_posix().encode())
@@ -188,7 +189,7 @@ def _code_digest(exclude: frozenset = frozenset()) -> str:
 
 def processed_files(gm: str) -> list[Path]:
     """The gemeente's processed files: those of its current generation."""
-    from analysis import generations
+    from analysis.build import generations
 
     gen = generations.current(processed_dir(gm))
     if gen is not None:
@@ -221,7 +222,7 @@ def processed_digest(files: list[Path]) -> str:
 def _recorded_processed_digest(gm: str, files: list[Path]) -> str | None:
     """The content digest the build stamp recorded for exactly these files of this generation.
 
-    A generation is never changed after it is published (analysis.generations), so the digest
+    A generation is never changed after it is published (analysis.build.generations), so the digest
     taken at build time holds; an unchanged national re-run then reads 342 stamps, not ~0.5 GB.
     """
     try:
@@ -294,7 +295,7 @@ def write_stamp(gm: str, digest: str | None = None) -> None:
 
 def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
-    from analysis import observations
+    from analysis.build import observations
 
     import warnings
 
@@ -355,7 +356,7 @@ def page(nb_path: Path, title: str, name: str | None = None) -> tuple[str, dict]
 
     A light page: vega JS and CSS in reports/_static/, linked relatively.
     """
-    from analysis import webpage
+    from analysis.pages import webpage
 
     return webpage.to_page(Path(nb_path), title, name=name)
 
@@ -364,7 +365,7 @@ def execute(task: Task, notebook_dir: str, fp: str) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
     import papermill as pm
 
-    from analysis.engine import ENGINE_NAME
+    from analysis.batch.engine import ENGINE_NAME
 
     t0 = time.perf_counter()
     tmp_nb = _scratch() / f"{task.gemeente}-{task.name}-{os.urandom(4).hex()}.ipynb"
@@ -459,14 +460,14 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
 
 
 def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
-    """reports/<GM>/index.html: analysis.landing's page (map, headline); a plain list if that fails."""
-    from analysis import landing, monitors, observations
-    from analysis.sources import pdok
+    """reports/<GM>/index.html: analysis.pages.landing's page (map, headline); a plain list if that fails."""
+    from analysis.build import coverage, monitors, observations
+    from analysis.pages import landing
 
     out = reports_dir(gm, root)
     try:
         return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
-                                            shapes=pdok.load_boundaries("wijk", 2024, gm),
+                                            shapes=coverage.boundaries("wijk", 2024, gm),
                                             headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
                                             page_dir=out)
     except Exception as exc:  # the reports are written; a plain list rather than no index
@@ -485,7 +486,7 @@ def _preflight() -> None:
     """Inputs every notebook reads: check them once here, so a broken one is named once."""
     import yaml
 
-    from analysis import catalogue
+    from analysis.core import catalogue
 
     try:
         catalogue.catalogue()
@@ -539,7 +540,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 if len(gms) == 1:
                     raise
                 gm_failed[gm] = describe(exc)
-    from analysis.startup import skip_slow_imports
+    from analysis.batch.startup import skip_slow_imports
 
     skip_slow_imports()  # this process imports nbformat too
 
@@ -602,7 +603,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             if todo:
                 check_parameters([t for t, _ in todo], nb_dir)
                 _preflight()
-                from analysis import webpage
+                from analysis.pages import webpage
 
                 webpage.ensure_static(root_dir)  # reports/_static/ for the light pages, written here
                 if executor is None:
@@ -667,7 +668,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             if gm in gm_failed or gm in landed or (not gm_results and (reports_dir(gm, root) / "index.html").is_file()):
                 continue  # written during the run, or nothing ran: its landing page is current
             write_landing(root_dir, gm, ts, gm_results, say)
-        from analysis import landing
+        from analysis.pages import landing
 
         if results or not (root_dir / "index.html").is_file():
             landing.write_root_index(root_dir)
@@ -696,8 +697,8 @@ def refresh_committed(notebook_dir: Path | None = None) -> None:
     `jupyter nbconvert` needs (the batch run leaves it out)."""
     import papermill as pm
 
-    from analysis import kernels
-    from analysis.engine import ENGINE_NAME
+    from analysis.batch import kernels
+    from analysis.batch.engine import ENGINE_NAME
 
     os.environ["WIJKMONITOR_CHART_SVG"] = "1"
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)

@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from analysis.errors import WijkmonitorError
+from analysis.core.errors import WijkmonitorError
 
 LOCK_NAME = ".lock"
 _held: dict[str, list] = {}  # realpath -> [file object, depth]

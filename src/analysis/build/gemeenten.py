@@ -6,8 +6,8 @@ import functools
 
 import pandas as pd
 
-from analysis.areas import check_gemeentecode
-from analysis.errors import UnknownAreaError
+from analysis.core.areas import check_gemeentecode
+from analysis.core.errors import UnknownAreaError
 
 BOUNDARY_YEAR = 2024
 NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a gemeente
@@ -18,7 +18,7 @@ def _table(year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """Codes and names of the gemeente boundary layer (attributes only: no geometry is needed)."""
     import pyogrio
 
-    from analysis.errors import SourceError
+    from analysis.core.errors import SourceError
     from analysis.sources import pdok
 
     path = pdok.boundary_path("gemeente", year, None) if hasattr(pdok, "boundary_path") else None
@@ -74,10 +74,10 @@ def closest(text: str, year: int = BOUNDARY_YEAR, n: int = 3) -> list[str]:
 
 def wijken(gemeentecode: str, year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """The gemeente's wijken (wijkcode, wijknaam) in the boundary year; none is an error."""
-    from analysis.sources import pdok
+    from analysis.build import coverage
 
     code = check_gemeentecode(gemeentecode)
-    shapes = pdok.load_boundaries("wijk", year, code)
+    shapes = coverage.boundaries("wijk", year, code)
     if shapes.empty:
         raise UnknownAreaError(f"{code}: geen wijken in de wijkgrenzen van {year}")
     return shapes[["wijkcode", "wijknaam"]].reset_index(drop=True)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.areas import NL_CODE
-from analysis.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.areas import NL_CODE
+from analysis.core.catalogue import fmt, indicator as catalogue_entry
 
 # Gemeente-level figures shown in the region table, where the data has them.
 REGION_INDICATORS = ["population", "households", "avg_household_size", "population_density",

@@ -11,7 +11,7 @@
 resolves `current` sees the old generation or the new one, never a mix. A kill at any moment
 leaves at worst a hidden `.gen-*` folder, removed at the next `publish` (or `clean`). Older
 generations are pruned; the previous one is kept for readers that resolved `current` just
-before the switch. Writers to one folder are serialised by `analysis.locks`.
+before the switch. Writers to one folder are serialised by `analysis.core.locks`.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis import locks
+from analysis.core import locks
 
 POINTER = "current"
 PREFIX = "gen-"

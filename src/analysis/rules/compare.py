@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.areas import NL_CODE
-from analysis.catalogue import indicator as catalogue_entry
-from analysis.errors import NoDataError, UnknownIndicatorError
+from analysis.core.areas import NL_CODE
+from analysis.core.catalogue import indicator as catalogue_entry
+from analysis.core.errors import NoDataError, UnknownIndicatorError
 
 CLASS_LABELS = {"below": "lager dan", "about_equal": "ongeveer gelijk aan", "above": "hoger dan", None: "niet te vergelijken"}
 STATUS_LABELS = {"not_published": "niet gepubliceerd in het rapport ('-')", "empty_cell": "lege cel in het rapport",
@@ -119,7 +119,7 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
 
 def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:
     """Which wijken lie above or below Nederland (or, without a national value, the gemeente)."""
-    from analysis.areas import gemeente_of
+    from analysis.core.areas import gemeente_of
 
     c = compare(obs, indicator, meting, year)
     ref_name = "het landelijk cijfer"
@@ -174,7 +174,7 @@ def latest_year(obs: pd.DataFrame, indicator: str, level: str = "wijk") -> int |
 def change(obs: pd.DataFrame, indicator: str, level: str = "wijk", frm: int | None = None,
            to: int | None = None) -> pd.DataFrame:
     """Change per area between two metingen (default: the latest two), with the report's rule."""
-    from analysis.trends import judge
+    from analysis.build.judgements import judge
 
     e = catalogue_entry(indicator)
     present = metingen(obs, indicator)

@@ -1,7 +1,7 @@
 """Where the run's notebooks execute: a local process pool (default) or a Dask cluster.
 
 Both keep one Jupyter kernel per worker process and run notebook after notebook on it
-(analysis.engine). Workers never write into reports/: they return the notebook and page
+(analysis.batch.engine). Workers never write into reports/: they return the notebook and page
 as bytes and the run's own process writes them atomically (see docs/notes/dask.md).
 
 Local workers end with the run, whatever ends it: they ask the kernel for SIGTERM when
@@ -26,7 +26,7 @@ SCHEDULER_ENV = "WIJKMONITOR_SCHEDULER"
 
 
 def _kill_kernels_and_exit(*_):
-    from analysis import kernels
+    from analysis.batch import kernels
 
     kernels.kill_all()
     os._exit(1)
@@ -57,17 +57,17 @@ def guard_worker() -> None:
 def init_worker(notebook_dir: str) -> None:
     """Pool initializer: guard, launch this worker's kernel, import and warm up while it boots."""
     guard_worker()
-    from analysis.startup import skip_slow_imports
+    from analysis.batch.startup import skip_slow_imports
 
     skip_slow_imports()  # before anything imports jsonschema
-    from analysis import kernels
+    from analysis.batch import kernels
 
     try:
         kernels.start("python3", notebook_dir)
     except Exception:  # not fatal here: the first notebook starts one (with retries) and reports
         pass
-    import analysis.engine  # noqa: F401  (papermill)
-    from analysis.webpage import html_exporter
+    import analysis.batch.engine  # noqa: F401  (papermill)
+    from analysis.pages.webpage import html_exporter
 
     html_exporter()
 
@@ -118,16 +118,16 @@ def _dask_plugin(notebook_dir: str):
             self.notebook_dir = notebook_dir
 
         def setup(self, worker):
-            from analysis.startup import skip_slow_imports
+            from analysis.batch.startup import skip_slow_imports
 
             skip_slow_imports()
-            from analysis import kernels
+            from analysis.batch import kernels
 
             kernels.start("python3", self.notebook_dir)
-            import analysis.engine  # noqa: F401
+            import analysis.batch.engine  # noqa: F401
 
         def teardown(self, worker):
-            from analysis import kernels
+            from analysis.batch import kernels
 
             kernels.shutdown_all()
 
@@ -179,11 +179,11 @@ def make(jobs: int, notebook_dir: str, scheduler=None):
         try:
             return DaskExecutor(scheduler, notebook_dir)
         except ImportError:
-            from analysis.failures import RunError
+            from analysis.batch.failures import RunError
 
             raise RunError("--scheduler: dask.distributed is niet geïnstalleerd; pip install distributed") from None
         except OSError as exc:
-            from analysis.failures import RunError
+            from analysis.batch.failures import RunError
 
             raise RunError(f"--scheduler {scheduler}: geen Dask-scheduler bereikbaar ({exc}); "
                            "controleer het adres (tcp://HOST:PORT)") from None

@@ -5,7 +5,7 @@ value, status, source, note. `status` is 'ok' or says why `value` is missing
 ('not_published': '-' in a measurement file; 'empty_cell': an empty cell; 'suppressed': CBS
 secrecy). `series` names the metingen series of a gemeente's own measurements (the programme
 that numbers its 0-, 1-, 2-meting); CBS rows have a year and no meting.
-Built per gemeente into `data/processed/<GM>/` as one generation (analysis.generations).
+Built per gemeente into `data/processed/<GM>/` as one generation (analysis.build.generations).
 """
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import generations, paths
-from analysis.areas import NL_CODE, level_of
-from analysis.catalogue import catalogue
-from analysis.errors import SourceError
+from analysis.core import paths
+from analysis.build import generations
+from analysis.core.areas import NL_CODE, level_of
+from analysis.core.catalogue import catalogue
+from analysis.core.errors import SourceError
 
 COLUMNS = ["area_code", "area_name", "area_level", "indicator", "dataset", "series", "meting", "year", "period",
            "value", "status", "source", "note"]
@@ -48,9 +49,10 @@ def measurement_rows(monitor, wijk_names: dict[str, str]) -> pd.DataFrame:
 
 def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.DataFrame]:
     """CBS figures: KWB per wijk, the gemeente series for the region, the national v4 series."""
+    from analysis.build import coverage
     from analysis.sources import cbs, cbs_v4
 
-    parts = [cbs.observations(monitor.code, strict=strict, refresh=refresh),
+    parts = [coverage.cbs_observations(monitor.code, strict=strict, refresh=refresh),
              cbs.gemeente_series(monitor.region_gemeenten()), _national_sums()]
     try:
         parts.append(cbs_v4.national_low_income(refresh=refresh))
@@ -74,7 +76,7 @@ def national_sums(gemeente_series) -> pd.DataFrame:
 
     Only counts add up (inwoners, huishoudens, …); averages and shares are not derived.
     """
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     all_rows = gemeente_series(gemeenten.codes())
     units = catalogue()["unit"]
@@ -92,7 +94,7 @@ def national_sums(gemeente_series) -> pd.DataFrame:
 
 def collect(monitor, strict: bool | None = None, refresh: bool = False) -> pd.DataFrame:
     """Gather rows from every source into the tidy schema (not yet written)."""
-    from analysis import gemeenten
+    from analysis.build import gemeenten
 
     wijken = gemeenten.wijken(monitor.code)
     wijk_names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
@@ -171,14 +173,14 @@ def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
 
 def build(gemeentecode: str, out_dir: Path | None = None, strict: bool | None = None, refresh: bool = False) -> dict:
     """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv as one generation."""
-    from analysis import monitors, trends
+    from analysis.build import judgements as judging, monitors
 
     t0 = time.perf_counter()
     monitor = monitors.load(gemeentecode)
     obs = collect(monitor, strict=strict, refresh=refresh)
-    judgements = trends.judgement_table(obs, monitor) if monitor.kpi_sets else None
+    judgements = judging.judgement_table(obs, monitor) if monitor.kpi_sets else None
     if judgements is not None:
-        trends.check_reproduction(judgements)
+        judging.check_reproduction(judgements)
     # Everything is computed before anything is written, so a failure leaves the old generation.
     writers = {CSV_NAME: lambda p: obs.to_csv(p, index=False),
                PARQUET_NAME: lambda p: obs.to_parquet(p, index=False)}

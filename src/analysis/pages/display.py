@@ -29,7 +29,7 @@ VALIDATE_ENV = "WIJKMONITOR_CHART_VALIDATE"
 
 
 def _report_only() -> frozenset[str]:
-    from analysis.catalogue import catalogue
+    from analysis.core.catalogue import catalogue
 
     cat = catalogue()
     flagged = cat.index[cat["report_only"].fillna(False).astype(bool)] if "report_only" in cat else []
@@ -46,7 +46,7 @@ def reader_rows(df: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
 
     The index or column may hold indicator ids or their catalogue labels.
     """
-    from analysis.catalogue import catalogue
+    from analysis.core.catalogue import catalogue
 
     labels = catalogue()["label"]
     drop = set(REPORT_ONLY_INDICATORS) | {labels[i] for i in REPORT_ONLY_INDICATORS if i in labels.index}
@@ -101,7 +101,7 @@ def _keep_altair_class_table() -> None:
 
 def _renderer(spec: dict, **metadata):
     """vega-lite JSON (interactive) + SVG (static fallback for viewers without vega)."""
-    from analysis.maps import FORMAT_LOCALE
+    from analysis.charts.maps import FORMAT_LOCALE
 
     bundle = {VEGALITE_MIME: spec, "text/plain": "<grafiek>"}
     if chart_svg_enabled():
@@ -150,7 +150,7 @@ def setup(ip=None) -> None:
     """What maps.setup does, plus the chart renderer with SVG and the table data bundle."""
     import altair as alt
 
-    from analysis import maps
+    from analysis.charts import maps
 
     maps.setup()
     alt.renderers.register(RENDERER, _renderer)

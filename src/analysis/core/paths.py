@@ -10,9 +10,9 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.errors import SourceError
+from analysis.core.errors import SourceError
 
-ROOT = Path(os.environ.get("WIJKMONITOR_ROOT", Path(__file__).resolve().parents[2]))
+ROOT = Path(os.environ.get("WIJKMONITOR_ROOT", Path(__file__).resolve().parents[3]))
 RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = Path(os.environ.get("WIJKMONITOR_PROCESSED", ROOT / "data" / "processed"))
 GEO_DIR = ROOT / "geo"

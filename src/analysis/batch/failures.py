@@ -4,8 +4,8 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from analysis import paths
-from analysis.errors import WijkmonitorError
+from analysis.core import paths
+from analysis.core.errors import WijkmonitorError
 
 
 class RunError(WijkmonitorError):

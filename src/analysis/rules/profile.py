@@ -3,17 +3,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import compare as cmp
-from analysis.areas import NL_CODE, check_wijkcode
-from analysis.catalogue import fmt, indicator as catalogue_entry
-from analysis.trends import judge
+from analysis.rules import compare as cmp
+from analysis.core.areas import NL_CODE, check_wijkcode
+from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.build.judgements import judge
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
     """(code, name) of a wijk of the gemeente's boundary data, also one without figures (a water
     wijk); an unknown code fails with the list of valid ones."""
-    from analysis import gemeenten
-    from analysis.areas import gemeente_of
+    from analysis.build import gemeenten
+    from analysis.core.areas import gemeente_of
 
     code = check_wijkcode(wijkcode)
     wijken = gemeenten.wijken(gemeente_of(code))

@@ -16,14 +16,14 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
-from analysis.kernels import Kept, discard, kernel
+from analysis.batch.kernels import Kept, discard, kernel
 
 ENGINE_NAME = "wijkmonitor-reuse"
 # Silent and without history, so nothing shows in the next notebook. A new history session lets
 # the execution counter restart at 1 (setting the counter alone clashes with the history's
 # line numbers: "Session/line number was not unique in database").
 # The reset's full collection stays short because the kernel froze what it imported at start-up
-# (analysis.startup); what notebooks leave behind is not frozen, so it can still be collected.
+# (analysis.batch.startup); what notebooks leave behind is not frozen, so it can still be collected.
 RESET_CODE = "get_ipython().reset(new_session=True)"
 
 

@@ -1,0 +1,1 @@
+"""Batch run: runner, executors, papermill engine, kernels, failures, start-up imports."""

@@ -1,0 +1,1 @@
+"""Processed data: the observation table per gemeente (generations), monitors, gemeenten, coverage, judgements."""

@@ -1,0 +1,1 @@
+"""Lowest floor: area codes, numbers, errors, paths, atomic writes, locks, the indicator catalogue."""

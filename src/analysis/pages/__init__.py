@@ -1,0 +1,1 @@
+"""Pages: notebook HTML (webpage), landing pages, display set-up in notebooks, annex tables, static files."""

@@ -1,0 +1,1 @@
+"""Rules on the observations: which meting/year/reference (period), comparisons, trends, profiles, regions."""

@@ -1,0 +1,1 @@
+"""Entry point kept for `python -m analysis.run`; the runner is analysis.batch.runner."""
