@@ -5,7 +5,7 @@ import re
 import pytest
 import vl_convert as vlc
 
-from analysis.rules import profile
+from analysis.rules import compare, profile
 from analysis.charts import maps
 from analysis.core.errors import NoDataError
 from analysis.sources import pdok
@@ -39,28 +39,18 @@ def test_ranked_bars_in_value_order(obs):
     assert _bar_order(maps.ranked_bars(obs, TOT120, "GM0957", meting=1)) == [
         "Herten", "Asenray", "Hoogvonderen", "Swalmen", "Centrum", "Maasniel", "Roermond-Zuid", "Donderberg",
         "Roermond-Oost", "Maasplassen"]
-    c = maps.comparison(obs, "net_labour_participation_pct", "GM0957", meting=1)[0]
+    c = compare.wijken(obs, "net_labour_participation_pct", "GM0957", meting=1)[0]
     expected = list(c.sort_values("value", ascending=False, na_position="last")["area_name"])
     assert _bar_order(maps.ranked_bars(obs, "net_labour_participation_pct", "GM0957", meting=1)) == expected
 
 
-def test_defaults_follow_the_metingen(obs):
-    assert maps.metingen_of(obs, _kpis("kpis_per_wijk")) == [0, 1]
-    assert maps.default_period(obs, TOT120) == (1, None)
+def test_charts_follow_the_metingen(obs):
     # Bijlage 1 has a 2-meting for the gemeente only; the comparison falls back to an earlier one
     chart = maps.gemeente_vs_nederland(obs, "GM0957", _kpis("kiezen_voor_kansen"))
     assert "1-meting" in json.dumps(chart.to_dict()["title"])
 
 
-def test_reference_fallbacks(obs):
-    same = maps.reference_for(obs, TOT120, "GM0957", meting=1)
-    assert (same["kind"], same["value"]) == ("zelfde", 12.2)
-    latest = maps.reference_for(obs, "volunteers_pct", "GM0957", meting=0)  # NL '-' in the 0-meting
-    assert latest["kind"] == "laatste" and latest["value"] == 23.8
-    assert latest["tekst"] == "midden = Nederland, 1-meting (2022) (23,8%); geen cijfer voor de 0-meting"
-    gem = maps.reference_for(obs, "overweight_group7_pct", "GM0957", meting=1)  # NL '-' in both metingen
-    assert gem["kind"] == "gemeente" and gem["value"] == 23.0
-    assert gem["tekst"] == "midden = Roermond (23%); geen cijfer van Nederland"
+def test_reference_fallback_drawn(obs):
     chart = maps.choropleth(obs, "overweight_group7_pct", "GM0957", meting=1)
     assert "midden = Roermond (23%); geen cijfer van Nederland" in " ".join(_svg_texts(chart))
     bare = obs[~((obs.indicator == "overweight_group7_pct") & obs.area_code.isin(["GM0957", "NL00"]))]

@@ -20,7 +20,7 @@ import vl_convert as vlc
 from shapely.geometry import mapping
 
 from analysis.core import catalogue
-from analysis.rules import compare as cmp
+from analysis.rules import compare as cmp, period
 from analysis.charts import labels as lab
 from analysis.core.areas import NL_CODE
 from analysis.core.atomic import write_atomic
@@ -53,25 +53,7 @@ def setup() -> None:
     alt.renderers.set_embed_options(formatLocale=FORMAT_LOCALE, actions=False)
 
 
-def period_label(meting: int | None = None, year: int | None = None) -> str:
-    return f"{int(meting)}-meting" if meting is not None else str(year)
-
-
 # --- data helpers --------------------------------------------------------------------------
-
-def area_name(obs: pd.DataFrame, code: str) -> str:
-    """The name the data gives an area ('Nederland' for NL00); the code itself as last resort."""
-    if code == NL_CODE:
-        return "Nederland"
-    names = obs.loc[obs["area_code"] == code, "area_name"].dropna()
-    if len(names):
-        return str(names.iloc[0])
-    try:  # the lead's gemeente register, when present
-        from analysis.build import gemeenten
-        return gemeenten.name(code)
-    except Exception:
-        return code
-
 
 def _unit(e: dict) -> str:
     """' (%)' after a label, unless the label already names its unit ('… (per 100 geboortes)')."""
@@ -80,99 +62,6 @@ def _unit(e: dict) -> str:
 
 def _ok(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     return obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")]
-
-
-def metingen_of(obs: pd.DataFrame, indicators, level: str | None = "wijk") -> list[int]:
-    """The metingen with at least one value of `level` (None: any area) for any of `indicators`."""
-    sel = obs[obs["indicator"].isin(list(indicators)) & (obs["status"] == "ok")]
-    if level:
-        sel = sel[sel["area_level"] == level]
-    return sorted(int(m) for m in sel["meting"].dropna().unique())
-
-
-def default_period(obs: pd.DataFrame, indicator: str, meting=None, year=None,
-                   level: str | None = "wijk") -> tuple[int | None, int | None]:
-    """(meting, year) as given, else the latest meting with a `level` value, else the latest year."""
-    if meting is not None or year is not None:
-        return meting, year
-    catalogue_entry(indicator)
-    sel = _ok(obs, indicator)
-    sel = sel[sel["area_level"] == level] if level else sel
-    if sel["meting"].notna().any():
-        return int(sel["meting"].max()), None
-    years = sel.loc[sel["meting"].isna(), "year"].dropna()
-    if len(years):
-        return None, int(years.max())
-    raise NoDataError(f"{catalogue_entry(indicator)['label']}: geen cijfers in de gegevens")
-
-
-def _period_rows(obs, indicator, meting, year):
-    sel = obs[obs["indicator"] == indicator]
-    return sel[sel["meting"] == meting] if meting is not None else sel[(sel["year"] == year) & sel["meting"].isna()]
-
-
-def reference_for(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
-                  reference: str = NL_CODE) -> dict:
-    """The value to compare with: the reference's own for this period, else its latest, else the gemeente's.
-
-    Returns value, name, `kind` ('zelfde', 'laatste', 'gemeente') and `tekst`: a Dutch legend line.
-    """
-    e = catalogue_entry(indicator)
-    ref_name = area_name(obs, reference)
-    period = period_label(meting, year)
-    rows = _period_rows(obs, indicator, meting, year)
-    same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
-    if len(same):
-        v = float(cmp.first_per_area(same)["value"].iloc[0])
-        return {"value": v, "name": ref_name, "kind": "zelfde", "short": ref_name,
-                "tekst": f"midden = {ref_name} ({fmt(indicator, v)})"}
-    alls = _ok(obs, indicator)
-    alls = alls[alls["area_code"] == reference].sort_values(["year", "meting"], na_position="first")
-    if len(alls):
-        r = alls.iloc[-1]
-        year_txt = str(int(r["year"])) if pd.notna(r["year"]) else "jaar onbekend"
-        when = f"{int(r['meting'])}-meting ({year_txt})" if pd.notna(r["meting"]) else year_txt
-        v = float(r["value"])
-        return {"value": v, "name": ref_name, "kind": "laatste", "short": f"{ref_name} {when}",
-                "tekst": f"midden = {ref_name}, {when} ({fmt(indicator, v)}); geen cijfer voor de {period}"
-                if meting is not None else f"midden = {ref_name}, {when} ({fmt(indicator, v)}); geen cijfer voor {period}"}
-    gem = rows[(rows["area_code"] == gemeentecode) & (rows["status"] == "ok")]
-    if reference != gemeentecode and len(gem):
-        v = float(cmp.first_per_area(gem)["value"].iloc[0])
-        g = area_name(obs, gemeentecode)
-        return {"value": v, "name": g, "kind": "gemeente", "short": g,
-                "tekst": f"midden = {g} ({fmt(indicator, v)}); geen cijfer van {ref_name}"}
-    raise NoDataError(f"{e['label']}, {period}: geen cijfer van {ref_name} of {area_name(obs, gemeentecode)} "
-                      "om mee te vergelijken")
-
-
-def comparison(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
-               reference: str = NL_CODE) -> tuple[pd.DataFrame, dict]:
-    """The gemeente's wijken against the reference (compare.compare), with the fallback reference.
-
-    Fails with a Dutch NoDataError when the period has no wijk value at all.
-    """
-    e = catalogue_entry(indicator)
-    meting, year = default_period(obs, indicator, meting, year)
-    period = period_label(meting, year)
-    prefix = "WK" + gemeentecode[2:6]
-    rows = _period_rows(obs, indicator, meting, year)
-    wijken = rows[rows["area_code"].astype(str).str.startswith(prefix)]
-    if rows.empty or wijken.empty:
-        raise NoDataError(f"{e['label']}: geen wijkcijfers voor de {period}" if meting is not None
-                          else f"{e['label']}: geen wijkcijfers voor {period}")
-    if wijken["value"].isna().all():
-        raise NoDataError(f"{e['label']}, {period}: geen enkele wijk heeft een cijfer")
-    ref = reference_for(obs, indicator, gemeentecode, meting, year, reference)
-    sub = obs[(obs["indicator"] == indicator) & ((obs["area_level"] != "wijk")
-                                                  | obs["area_code"].astype(str).str.startswith(prefix))]
-    c = cmp.compare(sub, indicator, meting, year, reference=reference)
-    if ref["kind"] != "zelfde":
-        c["reference_value"] = ref["value"]
-        for col, values in cmp.classify(c["value"], ref["value"], cmp.direction_sign(indicator)).items():
-            c[col] = values
-        c["reference_missing"] = False
-    return c, {**ref, "meting": meting, "year": year, "period": period}
 
 
 def source_line(rows: pd.DataFrame, extra: str | None = None) -> str:
@@ -299,7 +188,7 @@ def _with_key(layer, key: alt.Chart | None):
 def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
               boundary_year: int = 2024, shapes=None, reference: str = NL_CODE):
     """Wijk polygons joined with the comparison against the reference, with Dutch tooltip texts."""
-    c, ref = comparison(obs, indicator, gemeentecode, meting, year, reference)
+    c, ref = cmp.wijken(obs, indicator, gemeentecode, meting, year, reference)
     shapes = wijk_shapes(gemeentecode, boundary_year) if shapes is None else shapes
     g = shapes.merge(c, left_on="wijkcode", right_on="area_code", how="left")
     g["value"] = g["value"].astype(float)
@@ -396,7 +285,7 @@ def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int
         width=width, height=height, title=alt.Title(head, **({"subtitle": sub} if sub else {}), anchor="start",
                                                     fontSize=13 if not compact else 10,
                                                     subtitleFontSize=11 if not compact else 9))
-    rows = _period_rows(obs, indicator, ref["meting"], ref["year"])
+    rows = period.rows_at(obs, indicator, ref["meting"], ref["year"])
     return _with_source(_with_key(layer, key), source_line(rows, f"wijkgrenzen CBS/PDOK {boundary_year}"))
 
 
@@ -404,7 +293,7 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
                 year: int | None = None, *, reference: str = NL_CODE, width: int = 360) -> alt.LayerChart:
     """Wijken in value order, most favourable first and missing last; rules at the reference and gemeente."""
     e = catalogue_entry(indicator)
-    c, ref = comparison(obs, indicator, gemeentecode, meting, year, reference)
+    c, ref = cmp.wijken(obs, indicator, gemeentecode, meting, year, reference)
     sign = cmp.direction_sign(indicator)
     key = c["value"] * (-1 if sign < 0 else 1)  # no direction: highest first
     c = c.assign(_k=key).sort_values(["_k", "area_name"], ascending=[False, True], na_position="last")
@@ -431,9 +320,9 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
     )
     text = bars.mark_text(align="left", dx=3, fontSize=10, color="#333").encode(text="waarde:N", color=alt.value("#333"))
     refs = [{"naam": ref["short"], "waarde": ref["value"]}]
-    gname = area_name(obs, gemeentecode)
+    gname = period.area_name(obs, gemeentecode)
     if ref["kind"] != "gemeente" and gemeentecode != reference:
-        gm = _period_rows(obs, indicator, ref["meting"], ref["year"])
+        gm = period.rows_at(obs, indicator, ref["meting"], ref["year"])
         gm = gm[(gm["area_code"] == gemeentecode) & (gm["status"] == "ok")]["value"]
         if len(gm):
             refs.append({"naam": gname, "waarde": float(gm.iloc[0])})
@@ -449,7 +338,7 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
     chart = alt.layer(bars, text, rule).resolve_scale(color="independent").properties(
         width=width, title=alt.Title(f"Wijken gerangschikt, {ref['period']}", anchor="start",
                                      subtitle=lab.wrap(f"{first}; stippellijn: {lines}", width + 120, 11)))
-    return _with_source(chart, source_line(_period_rows(obs, indicator, ref["meting"], ref["year"])))
+    return _with_source(chart, source_line(period.rows_at(obs, indicator, ref["meting"], ref["year"])))
 
 
 def _note_chart(text: str, width: int, height: int, title_lines: list[str], font_size: float = 10) -> alt.Chart:
@@ -464,7 +353,7 @@ def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str,
                     *, reference: str = NL_CODE, columns: int = 4, width: int = 170,
                     height: int = 150) -> alt.ConcatChart:
     """One small map per indicator, each with its own legend (each has its own scale and unit)."""
-    meting = meting if meting is not None else max(metingen_of(obs, indicators) or [None]) if indicators else None
+    meting = meting if meting is not None else max(period.metingen(obs, indicators, level="wijk", measured=True) or [None]) if indicators else None
     shapes = wijk_shapes(gemeentecode, tolerance=0.0008)
     charts = []
     for ind in indicators:
@@ -477,10 +366,10 @@ def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str,
         except NoDataError as exc:
             ch = _note_chart(str(exc).split(": ", 1)[-1], width, height, head)
         charts.append(ch)
-    period = period_label(meting) if meting is not None else "laatste jaar"
-    ref_name = area_name(obs, reference)
+    when = period.label(meting) if meting is not None else "laatste jaar"
+    ref_name = period.area_name(obs, reference)
     chart = alt.concat(*charts, columns=columns, spacing=18).properties(
-        title=alt.Title(f"Alle KPI's per wijk, {period}", anchor="start",
+        title=alt.Title(f"Alle KPI's per wijk, {when}", anchor="start",
                         subtitle=[f"groen = gunstiger, roze = ongunstiger dan {ref_name}; grijs = geen gegevens",
                                   "elke kaart heeft een eigen schaal (zie de legenda eronder)"]))
     rows = obs[obs["indicator"].isin(indicators) & (obs["meting"] == meting)] if meting is not None else obs.iloc[:0]
@@ -496,7 +385,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
     its latest value, or the gemeente's), set per indicator and meting; a line under the map says
     which wijken have no value, or that the indicator has none for that meting.
     """
-    metingen = list(metingen) if metingen is not None else metingen_of(obs, indicators)
+    metingen = list(metingen) if metingen is not None else period.metingen(obs, indicators, level="wijk", measured=True)
     if not metingen:
         raise NoDataError("verkenner: geen van de indicatoren heeft metingen")
     shapes = wijk_shapes(gemeentecode)
@@ -508,7 +397,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
         for m in metingen:
             key = f"{ind}|{m}"
             try:
-                c, ref = comparison(obs, ind, gemeentecode, meting=m, reference=reference)
+                c, ref = cmp.wijken(obs, ind, gemeentecode, meting=m, reference=reference)
             except NoDataError:
                 notes.append({"key": key, "tekst": f"{e['label']}: geen gegevens voor de {m}-meting."})
                 ranges[key] = [0, 1, sign, 0.5]
@@ -586,20 +475,20 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
     """Dot chart: the gemeente per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
     from analysis.core.catalogue import catalogue
 
-    gname = area_name(obs, gemeentecode)
+    gname = period.area_name(obs, gemeentecode)
 
     def pairs(m):
         rows = []
         for ind in kpi_set_indicators:
-            sel = _period_rows(obs, ind, m, None)
-            sel = cmp.first_per_area(sel[sel["area_code"].isin([gemeentecode, NL_CODE]) & (sel["status"] == "ok")])
+            sel = period.rows_at(obs, ind, m, None)
+            sel = period.first_per_area(sel[sel["area_code"].isin([gemeentecode, NL_CODE]) & (sel["status"] == "ok")])
             vals = sel.set_index("area_code")["value"]
             if gemeentecode in vals and NL_CODE in vals and vals[NL_CODE]:
                 rows.append({"indicator": ind, "gemeente": float(vals[gemeentecode]), "nederland": float(vals[NL_CODE])})
         return rows
 
     if meting is None:  # the latest meting in which gemeente and Nederland both have a value
-        for meting in reversed(metingen_of(obs, kpi_set_indicators, level=None) or [None]):
+        for meting in reversed(period.metingen(obs, kpi_set_indicators, measured=True) or [None]):
             if meting is not None and pairs(meting):
                 break
     if meting is None:
@@ -719,15 +608,15 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     yearly = not (met["area_code"] == wijkcode).any()
     if yearly:  # no metingen for this wijk (a CBS-only monitor): the yearly figures
         met = sel[sel["meting"].isna() & sel["area_code"].isin(areas) & (sel["dataset"] != NATIONAL_SERIES)]
-        met = cmp.first_per_area(met, keys=["area_code", "year"])
+        met = period.first_per_area(met, keys=["area_code", "year"])
     else:
-        met = cmp.first_per_area(met, keys=["area_code", "meting"])
+        met = period.first_per_area(met, keys=["area_code", "meting"])
     met = met[met["year"].notna()]  # a meting without a year cannot be placed on the time axis
     national = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE) & sel["meting"].isna()
                    & sel["year"].notna()]
     if len(national):
         met = met[met["area_code"] != NL_CODE]
-    wname, gname = area_name(obs, wijkcode), area_name(obs, gemeentecode)
+    wname, gname = period.area_name(obs, wijkcode), period.area_name(obs, gemeentecode)
     names = {wijkcode: wname, gemeentecode: gname, NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": met["area_code"].map(names), "jaar": met["year"].astype(int),
                        "waarde": met["value"].astype(float),
@@ -792,13 +681,13 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: st
     codes_in = list(getattr(gemeentecodes, "gemeenten", gemeentecodes))
     sel = _region_values(obs, indicator, codes_in)
     highlight = highlight or codes_in[0]
-    head = lab.wrap(f"{e['label']} per jaar: {area_name(obs, highlight)} in de regio", 460, 13, bold=True)
+    head = lab.wrap(f"{e['label']} per jaar: {period.area_name(obs, highlight)} in de regio", 460, 13, bold=True)
     if sel.empty:
         return _note_chart(f"Geen cijfers per jaar van '{e['label'].lower()}' voor de gemeenten van deze regio.",
                            420, 60, head)
     codes = [c for c in codes_in if c in set(sel["area_code"])]
     codes = [highlight] + [c for c in codes if c != highlight] if highlight in codes else codes
-    names = {c: area_name(obs, c) for c in codes} | {NL_CODE: "Nederland"}
+    names = {c: period.area_name(obs, c) for c in codes} | {NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": sel["area_code"].map(names), "code": sel["area_code"], "jaar": sel["year"].astype(int),
                        "waarde": sel["value"].astype(float)})
     df["tekst"] = [fmt(indicator, v) for v in df["waarde"]]
@@ -818,7 +707,7 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: st
         strokeWidth=_cond(alt.StrokeWidthValue, "datum.dik", 3, 1.5),
         strokeDash=_cond(alt.StrokeDashValue, "datum.code == 'NL00'", [4, 3], [1, 0]))
     sub = "dikke lijn: de gemeente zelf" + ("; Nederland gestippeld" if NL_CODE in set(df["code"]) else "")
-    missing = [area_name(obs, c) for c in codes_in if c not in set(sel["area_code"])]
+    missing = [period.area_name(obs, c) for c in codes_in if c not in set(sel["area_code"])]
     subs = [sub] + (lab.wrap(f"geen cijfers voor: {', '.join(missing)}", 460, 11) if missing else [])
     chart = alt.layer(lines, base.mark_point(filled=True, size=30)).properties(
         width=420, height=220, title=alt.Title(head, subtitle=subs, anchor="start"))
@@ -846,7 +735,8 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
         gemeente_shapes = pdok.load_boundaries("gemeente", 2024, highlight)
     sel = _region_values(obs, indicator, codes)
     gem = sel[sel["area_level"] == "gemeente"]
-    year = year if year is not None else (int(gem["year"].max()) if len(gem) else None)
+    if year is None and len(gem):  # the latest year all the region's gemeenten have, else the latest
+        year = period.common_year(gem, indicator, codes, level="gemeente") or int(gem["year"].max())
     shapes = gemeente_shapes[gemeente_shapes["gemeentecode"].isin(codes)].reset_index(drop=True)
     if shapes.empty:
         raise NoDataError(f"{e['label']}: geen gemeentegrenzen voor {', '.join(codes)}")
@@ -860,11 +750,11 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
     elif shapes["value"].notna().any():
         hv = shapes.loc[shapes["gemeentecode"] == highlight, "value"]
         mid = float(hv.iloc[0]) if len(hv) and pd.notna(hv.iloc[0]) else float(shapes["value"].mean())
-        ref = area_name(obs, highlight) if len(hv) and pd.notna(hv.iloc[0]) else "het gemiddelde van de regio"
+        ref = period.area_name(obs, highlight) if len(hv) and pd.notna(hv.iloc[0]) else "het gemiddelde van de regio"
         mid_txt = f"midden = {ref} ({fmt(indicator, mid)}); geen cijfer van Nederland"
     else:
         mid, ref, mid_txt = 0.0, "Nederland", ""
-    shapes["naam"] = shapes["gemeentecode"].map(lambda c: area_name(obs, c) if area_name(obs, c) != c else None)
+    shapes["naam"] = shapes["gemeentecode"].map(lambda c: period.area_name(obs, c) if period.area_name(obs, c) != c else None)
     shapes["naam"] = shapes["naam"].fillna(shapes["gemeentenaam"])
     shapes["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in shapes["value"]]
     shapes["gekozen"] = shapes["gemeentecode"] == highlight
@@ -891,7 +781,7 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
     layer = alt.layer(*layers, *text_layers).resolve_scale(color="independent").properties(
         width=width, height=height, title=alt.Title(
             lab.wrap(f"{e['label']}{', ' + str(year) if year else ''}", width + 150, 13, bold=True),
-            subtitle=[meaning, f"omlijnd: {area_name(obs, highlight)}"
+            subtitle=[meaning, f"omlijnd: {period.area_name(obs, highlight)}"
                       + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
                         source_line(sel[sel["year"] == year], "gemeentegrenzen CBS/PDOK 2024"))

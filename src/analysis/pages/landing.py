@@ -41,19 +41,16 @@ def headline_values(obs: pd.DataFrame, indicator: str, wijken: pd.DataFrame) -> 
     Returns the table (wijkcode, wijknaam, value, waarde) and the period's label.
     """
     from analysis.core.catalogue import fmt
-    from analysis.rules.compare import first_per_area
+    from analysis.core.errors import NoDataError
+    from analysis.rules import period
 
     sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == "wijk")]
-    ok = sel[sel["value"].notna()]
-    if ok["meting"].notna().any():
-        m = int(ok["meting"].dropna().max())
-        sel, label = sel[sel["meting"] == m], f"{m}-meting"
-    elif len(ok):
-        y = int(ok["year"].max())
-        sel, label = sel[(sel["year"] == y) & sel["meting"].isna()], str(y)
-    else:
-        label = "geen gegevens"
-    vals = first_per_area(sel).set_index("area_code")["value"] if len(sel) else pd.Series(dtype=float)
+    try:
+        meting, year = period.choose(obs, indicator, level="wijk")
+        sel, label = period.rows_at(sel, indicator, meting, year), period.label(meting, year)
+    except NoDataError:
+        sel, label = sel.iloc[:0], "geen gegevens"
+    vals = period.first_per_area(sel).set_index("area_code")["value"] if len(sel) else pd.Series(dtype=float)
     out = wijken[["wijkcode", "wijknaam"]].copy()
     out["value"] = pd.to_numeric(out["wijkcode"].map(vals), errors="coerce").astype(float)
     out["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in out["value"]]

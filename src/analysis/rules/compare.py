@@ -7,26 +7,11 @@ import pandas as pd
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError, UnknownIndicatorError
+from analysis.rules import period
 
 CLASS_LABELS = {"below": "lager dan", "about_equal": "ongeveer gelijk aan", "above": "hoger dan", None: "niet te vergelijken"}
 STATUS_LABELS = {"not_published": "niet gepubliceerd in het rapport ('-')", "empty_cell": "lege cel in het rapport",
                  "suppressed": "geheimhouding CBS (te weinig waarnemingen)", "no_data": "geen waarneming"}
-
-
-def dataset_rank(dataset: str) -> tuple[int, int]:
-    """Preference when one area has a value in several datasets for the same period: the
-    gemeente's own measurements first, then the newest KWB edition, then other CBS tables."""
-    if dataset.startswith("kwb_") and dataset[4:].isdigit():
-        return 1, -int(dataset[4:])
-    if dataset.startswith(("kwb_", "cbs_")):
-        return 2, 0
-    return 0, 0
-
-
-def default_series(obs: pd.DataFrame, indicator: str) -> str | None:
-    """The metingen series of an indicator: the one with the most rows (the one reported per wijk)."""
-    s = obs.loc[(obs["indicator"] == indicator) & obs["meting"].notna(), "series"].dropna()
-    return s.value_counts().index[0] if len(s) else None
 
 
 def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
@@ -39,7 +24,7 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
     if (meting is None) == (year is None):
         raise ValueError("give exactly one of meting= or year=")
     if meting is not None:
-        series = series or default_series(obs, indicator)
+        series = series or period.default_series(obs, indicator)
         if "series" in sel.columns and series is not None:
             sel = sel[sel["series"] == series]
         sel = sel[sel["meting"] == meting]
@@ -49,13 +34,7 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
         sel = sel[(sel["year"] == year) & sel["meting"].isna()]
         if sel.empty:
             raise NoDataError(f"{indicator}: no year {year}; available: {available_periods(obs, indicator)}")
-    return first_per_area(sel)
-
-
-def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.DataFrame:
-    """Keep one row per `keys`: a valid value before a missing one, then DATASET_ORDER."""
-    sel = sel.assign(_o=sel["dataset"].map(dataset_rank), _ok=sel["status"] != "ok")
-    return sel.sort_values(["_ok", "_o"]).drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+    return period.first_per_area(sel)
 
 
 def direction_sign(indicator: str) -> int:
@@ -134,8 +113,8 @@ def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = Non
     def names(mask) -> str:
         return ", ".join(c.loc[mask, "area_name"])
 
-    period = f"{meting}-meting" if meting is not None else str(year)
-    parts = [f"**{catalogue_entry(indicator)['label']}**, {period}."]
+    when = period.label(meting, year)
+    parts = [f"**{catalogue_entry(indicator)['label']}**, {when}."]
     for mask, text in ((c["klasse"] == "above", "Boven"), (c["klasse"] == "below", "Onder"),
                        (c["klasse"] == "about_equal", "Ongeveer gelijk aan")):
         if mask.any():
@@ -145,39 +124,13 @@ def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = Non
     return " ".join(parts)
 
 
-def latest_meting(obs: pd.DataFrame, indicator: str, level: str = "wijk") -> int | None:
-    """The latest meting with at least one value at `level` (None when the indicator has none)."""
-    series = default_series(obs, indicator)
-    sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == level) & (obs["status"] == "ok")
-              & obs["meting"].notna()]
-    if series is not None:
-        sel = sel[sel["series"] == series]
-    return int(sel["meting"].max()) if len(sel) else None
-
-
-def metingen(obs: pd.DataFrame, indicator: str) -> list[int]:
-    """Every meting of the indicator's series that the data has."""
-    series = default_series(obs, indicator)
-    sel = obs[(obs["indicator"] == indicator) & obs["meting"].notna()]
-    if series is not None:
-        sel = sel[sel["series"] == series]
-    return sorted(int(m) for m in sel["meting"].unique())
-
-
-def latest_year(obs: pd.DataFrame, indicator: str, level: str = "wijk") -> int | None:
-    """The latest year with a value at `level` among rows without a meting (CBS figures)."""
-    sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == level) & (obs["status"] == "ok")
-              & obs["meting"].isna()]
-    return int(sel["year"].max()) if len(sel) else None
-
-
 def change(obs: pd.DataFrame, indicator: str, level: str = "wijk", frm: int | None = None,
            to: int | None = None) -> pd.DataFrame:
     """Change per area between two metingen (default: the latest two), with the report's rule."""
     from analysis.build.judgements import judge
 
     e = catalogue_entry(indicator)
-    present = metingen(obs, indicator)
+    present = period.metingen(obs, indicator, period.default_series(obs, indicator))
     if to is None:
         to = present[-1] if present else 1
     if frm is None:
@@ -203,15 +156,30 @@ def rank(cmp: pd.DataFrame, indicator: str) -> pd.DataFrame:
                       n_ranked=int(cmp["value"].notna().sum()))
 
 
-def period_of(obs: pd.DataFrame, indicator: str, meting: int | None = None) -> dict:
-    """The period to show an indicator for: {'meting': m} (default the latest with wijk values)
-    for a gemeente's own KPIs, {'year': y} (the latest) for CBS figures."""
-    if meting is not None:
-        return {"meting": int(meting)}
-    m = latest_meting(obs, indicator)
-    if m is not None:
-        return {"meting": m}
-    y = latest_year(obs, indicator)
-    if y is None:
-        raise NoDataError(f"{catalogue_entry(indicator)['label']}: geen wijkcijfers in de data")
-    return {"year": y}
+def wijken(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
+           reference: str = NL_CODE) -> tuple[pd.DataFrame, dict]:
+    """The gemeente's wijken against the reference (`compare`), with period.reference's fall-back.
+
+    Fails with a Dutch NoDataError when the period has no wijk value at all.
+    """
+    e = catalogue_entry(indicator)
+    meting, year = period.choose(obs, indicator, meting, year)
+    when = period.label(meting, year)
+    prefix = "WK" + gemeentecode[2:6]
+    rows = period.rows_at(obs, indicator, meting, year)
+    in_gm = rows[rows["area_code"].astype(str).str.startswith(prefix)]
+    if rows.empty or in_gm.empty:
+        raise NoDataError(f"{e['label']}: geen wijkcijfers voor de {when}" if meting is not None
+                          else f"{e['label']}: geen wijkcijfers voor {when}")
+    if in_gm["value"].isna().all():
+        raise NoDataError(f"{e['label']}, {when}: geen enkele wijk heeft een cijfer")
+    ref = period.reference(obs, indicator, gemeentecode, meting, year, reference)
+    sub = obs[(obs["indicator"] == indicator) & ((obs["area_level"] != "wijk")
+                                                  | obs["area_code"].astype(str).str.startswith(prefix))]
+    c = compare(sub, indicator, meting, year, reference=reference)
+    if ref["kind"] != "zelfde":
+        c["reference_value"] = ref["value"]
+        for col, values in classify(c["value"], ref["value"], direction_sign(indicator)).items():
+            c[col] = values
+        c["reference_missing"] = False
+    return c, {**ref, "meting": meting, "year": year, "period": when}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.rules import compare as cmp
+from analysis.rules import compare as cmp, period
 from analysis.core.areas import NL_CODE, check_wijkcode
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
 from analysis.build.judgements import judge
@@ -47,7 +47,7 @@ def wijk_indicators(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor
     if monitor is not None and monitor.wijk_set() is not None and monitor.wijk_set().series:
         sub = sub[sub["series"] == monitor.wijk_set().series]
     metingen = sorted(int(m) for m in sub["meting"].unique())
-    sel = cmp.first_per_area(sub, keys=["indicator", "meting", "area_code"])
+    sel = period.first_per_area(sub, keys=["indicator", "meting", "area_code"])
     wijken = sel[sel["area_level"] == "wijk"].copy()
     # compare() has no result when every wijk value of that meting is missing
     wijken = wijken[wijken.groupby(["indicator", "meting"])["value"].transform("count") > 0]

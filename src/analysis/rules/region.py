@@ -5,6 +5,7 @@ import pandas as pd
 
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.rules import period
 
 # Gemeente-level figures shown in the region table, where the data has them.
 REGION_INDICATORS = ["population", "households", "avg_household_size", "population_density",
@@ -17,12 +18,14 @@ def region_rows(obs: pd.DataFrame, region) -> pd.DataFrame:
     sel = obs[obs["area_code"].isin(codes) & obs["meting"].isna() & (obs["status"] == "ok")
               & obs["area_level"].isin(["gemeente", "land"])]
     # One value per area, indicator and year: prefer the gemeente series over KWB editions.
-    sel = sel.assign(_pref=(sel["dataset"] != "kwb_gemeenten").astype(int)).sort_values("_pref")
+    sel = sel.assign(_pref=(sel["dataset"] != "kwb_gemeenten").astype(int))
+    sel = sel.sort_values(["_pref", "area_code", "indicator", "year"], kind="stable")
     return sel.drop_duplicates(["area_code", "indicator", "year"]).drop(columns="_pref")
 
 
 def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.DataFrame:
-    """Latest value per indicator for each gemeente of the region and Nederland (Dutch text, with year)."""
+    """Per indicator the values of the region's gemeenten and Nederland in the latest year all those
+    gemeenten have (period.common_year; Dutch text, with the year)."""
     rows = region_rows(obs, region)
     indicators = [i for i in (indicators or REGION_INDICATORS) if i in set(rows["indicator"])]
     if not indicators:
@@ -32,7 +35,9 @@ def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.
     out = {}
     for ind in indicators:
         r = rows[rows["indicator"] == ind]
-        year = int(r.loc[r["area_level"] == "gemeente", "year"].max())
+        year = period.common_year(r, ind, region.gemeenten, level="gemeente")
+        if year is None:  # no year all have: the latest any has (the table shows '-' for the others)
+            year = int(r.loc[r["area_level"] == "gemeente", "year"].max())
         r = r[r["year"] == year].set_index("area_code")["value"]
         e = catalogue_entry(ind)
         unit = f" ({e['unit']})" if e["unit"] and e["unit"] not in ("%", "aantal") else ""

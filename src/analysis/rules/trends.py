@@ -9,14 +9,7 @@ import pandas as pd
 
 from analysis.build.judgements import series_rows, set_areas
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
-
-
-def metingen_of(obs: pd.DataFrame, series: str | None, indicators=None) -> list[int]:
-    """The metingen of a series that exist in the data (for the given indicators)."""
-    sel = series_rows(obs, series)
-    if indicators is not None:
-        sel = sel[sel["indicator"].isin(indicators)]
-    return sorted(int(m) for m in sel["meting"].dropna().unique())
+from analysis.rules import period
 
 
 def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: str, numeric: bool = False,
@@ -30,7 +23,7 @@ def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: str,
     k = monitor.kpi_set(set_id)
     sel = series_rows(obs, k.series)
     sel = sel[sel["indicator"].isin(k.indicators)]
-    metingen = metingen_of(obs, k.series, k.indicators)
+    metingen = period.metingen(obs, k.indicators, series=k.series)
     j = judgements[judgements["kpi_set"] == set_id] if judgements is not None else pd.DataFrame(
         columns=["indicator", "area_code", "computed", "reported"])
     per_wijk = "wijk" in k.areas
