@@ -1,17 +1,31 @@
 """Shared fixtures. The CBS/PDOK mirror is required: without it the suite fails, it never skips."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
-import pytest
+# Before anything of analysis loads (paths reads the environment at import): the whole session is
+# offline, and processed data and reports go to a temporary folder, never the repository's data/ or
+# reports/ (the kernels the tests start inherit this environment).
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="wijkmonitor-tests-"))
+os.environ["WIJKMONITOR_OFFLINE"] = "1"
+os.environ["WIJKMONITOR_PROCESSED"] = str(_SESSION_DIR / "processed")
+os.environ["WIJKMONITOR_REPORTS"] = str(_SESSION_DIR / "reports")
 
-from analysis import observations, paths
+import pytest  # noqa: E402
+
+from analysis import observations, paths  # noqa: E402
 
 
 def pytest_sessionstart(session):
     # In CI a missing mirror must fail loudly rather than skip the data tests.
     paths.mirror_dir(required=True)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
 ROERMOND = "GM0957"

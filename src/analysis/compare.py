@@ -55,7 +55,7 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
 def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.DataFrame:
     """Keep one row per `keys`: a valid value before a missing one, then DATASET_ORDER."""
     sel = sel.assign(_o=sel["dataset"].map(dataset_rank), _ok=sel["status"] != "ok")
-    return sel.sort_values(["_ok", "_o"]).drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+    return sel.sort_values(["_ok", "_o"], kind="stable").drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
 
 
 def direction_sign(indicator: str) -> int:
@@ -114,7 +114,7 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     for col, values in classify(out["value"], ref_value, direction_sign(indicator), tolerance).items():
         out[col] = values
     out["reference_missing"] = np.isnan(ref_value)
-    return out.sort_values("area_code").reset_index(drop=True)
+    return out.sort_values("area_code", kind="stable").reset_index(drop=True)
 
 
 def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:
