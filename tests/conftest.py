@@ -22,6 +22,16 @@ from analysis import observations, paths  # noqa: E402
 def pytest_sessionstart(session):
     # In CI a missing mirror must fail loudly rather than skip the data tests.
     paths.mirror_dir(required=True)
+    # What `make data` gives a checkout, here in the session's own processed folder: Roermond built
+    # and stamped, so runs started by tests find it fresh, as they would in the repository.
+    import warnings
+
+    from analysis import run
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        observations.build(ROERMOND)
+        run.write_stamp(ROERMOND)
 
 
 def pytest_unconfigure(config):
@@ -41,6 +51,12 @@ def built(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def obs(built):
     return built["observations"]
+
+
+@pytest.fixture()
+def online(monkeypatch):
+    """Downloads allowed for one test that fakes the network itself (the session is offline)."""
+    monkeypatch.delenv("WIJKMONITOR_OFFLINE", raising=False)
 
 
 @pytest.fixture()
