@@ -5,15 +5,28 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install data report test browser notebooks bench clean
+.PHONY: install lock data report test browser notebooks bench clean
 
-$(STAMP): pyproject.toml
+# The exact versions of requirements.lock, then the project itself (no dependency resolution).
+$(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Refresh the lock on purpose: the newest versions pyproject.toml allows, resolved in a new venv.
+# Then pin environment.yml's direct dependencies to the same versions (tests/test_packaging.py checks).
+LOCK_VENV = .lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install -q --upgrade pip
+	$(LOCK_VENV)/bin/pip install -q ".[dev]"
+	{ sed -n '/^#/p' requirements.lock; $(LOCK_VENV)/bin/pip freeze --exclude-editable | grep -iv '^wijkmonitor'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf $(LOCK_VENV)
 
 data: install
 	$(BIN)/python -m analysis build

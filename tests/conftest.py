@@ -1,18 +1,42 @@
 """Shared fixtures. The CBS/PDOK mirror is required: without it the suite fails, it never skips."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
-import pytest
+# Before anything of analysis loads (paths reads the environment at import): the whole session is
+# offline, and processed data and reports go to a temporary folder, never the repository's data/ or
+# reports/ (the kernels the tests start inherit this environment).
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="wijkmonitor-tests-"))
+os.environ["WIJKMONITOR_OFFLINE"] = "1"
+os.environ["WIJKMONITOR_PROCESSED"] = str(_SESSION_DIR / "processed")
+os.environ["WIJKMONITOR_REPORTS"] = str(_SESSION_DIR / "reports")
 
-from analysis.core import paths
-from analysis.build import observations
+import pytest  # noqa: E402
+
+from analysis.build import observations  # noqa: E402
+from analysis.core import paths  # noqa: E402
 
 
 def pytest_sessionstart(session):
     # In CI a missing mirror must fail loudly rather than skip the data tests.
     paths.mirror_dir(required=True)
+    # What `make data` gives a checkout, here in the session's own processed folder: Roermond built
+    # and stamped, so runs started by tests find it fresh, as they would in the repository.
+    import warnings
+
+    from analysis import run
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        observations.build(ROERMOND)
+        run.write_stamp(ROERMOND)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
 
 
 ROERMOND = "GM0957"
@@ -28,6 +52,12 @@ def built(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def obs(built):
     return built["observations"]
+
+
+@pytest.fixture()
+def online(monkeypatch):
+    """Downloads allowed for one test that fakes the network itself (the session is offline)."""
+    monkeypatch.delenv("WIJKMONITOR_OFFLINE", raising=False)
 
 
 @pytest.fixture()

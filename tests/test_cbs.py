@@ -60,7 +60,7 @@ def _statline_rows(year_json):
     return rows
 
 
-def test_download_path_fills_cache(monkeypatch, tmp_path):
+def test_download_path_fills_cache(monkeypatch, tmp_path, online):
     """No cache, no mirror file for the year: cbsodata is asked and its answer is cached."""
     import cbsodata
 
@@ -85,7 +85,7 @@ def test_download_path_fills_cache(monkeypatch, tmp_path):
     assert cbs.kwb_observations(2024, "GM0957").equals(out)
 
 
-def test_no_cache_no_mirror_download_fails_names_source(monkeypatch, tmp_path):
+def test_no_cache_no_mirror_download_fails_names_source(monkeypatch, tmp_path, online):
     import cbsodata
 
     monkeypatch.setattr(cbsodata, "get_data", lambda *a, **k: (_ for _ in ()).throw(OSError("no network")))

@@ -11,7 +11,8 @@ from analysis.core import paths
 from analysis import textcheck
 from analysis.textcheck import COLUMNS, check, check_document, cli, from_lines
 
-SEED = paths.ROOT.parent / "shared" / "seeds" / "002_f4522cab5a867525.txt"
+# The seeds sit beside the data mirror (../shared/seeds next to ../shared/data): honour WIJKMONITOR_MIRROR.
+SEED = paths.mirror_dir(required=True).parent / "seeds" / "002_f4522cab5a867525.txt"
 ANNEX_START = 3718  # 'Bijlage 1  Overzicht metingen KPI's beleidskader Sociaal Domein'
 
 # Real sentences of the seed (text lines 958-970 and 1439-1447), as a writer would have them in Word.

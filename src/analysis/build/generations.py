@@ -66,7 +66,7 @@ def clean(folder: Path, keep: int = 1) -> list[Path]:
     removed = []
     if not folder.is_dir():
         return removed
-    for p in folder.iterdir():
+    for p in sorted(folder.iterdir()):
         leftover = (p.name.startswith(TMP_PREFIX) and p.is_dir() and not p.is_symlink()) \
             or (p.name.startswith(f".{POINTER}.") and p.is_symlink()) \
             or (p.name.startswith(".") and p.name.endswith(".tmp") and p.is_file())

@@ -34,7 +34,7 @@ def judge(previous: float, latest: float, direction: str | None, decimals: int =
 def judge_series(series: pd.DataFrame, ind: str) -> dict:
     """Judge one area's measurements of one indicator (rows with `meting` and `value`)."""
     entry = catalogue_entry(ind)
-    avail = series.dropna(subset=["value"]).sort_values("meting")
+    avail = series.dropna(subset=["value"]).sort_values("meting", kind="stable")
     if len(avail) < 2:
         return {"computed": None, "reason": "minder dan twee metingen beschikbaar"}
     prev, last = avail.iloc[-2], avail.iloc[-1]

@@ -74,11 +74,14 @@ def _national_sums() -> pd.DataFrame:
 def national_sums(gemeente_series) -> pd.DataFrame:
     """Nederland for the count indicators of the gemeente series: the sum over every gemeente of a year.
 
-    Only counts add up (inwoners, huishoudens, …); averages and shares are not derived.
+    Every gemeente of THAT year (gemeente_series(None)), not today's only: gemeenten merged since
+    would otherwise drop out of the older years. Only counts add up (inwoners, huishoudens, …);
+    averages and shares are not derived.
     """
     from analysis.build import gemeenten
 
-    all_rows = gemeente_series(gemeenten.codes())
+    all_rows = gemeente_series(None)
+    all_rows = all_rows[~all_rows["area_code"].isin(gemeenten.NOT_A_GEMEENTE)]
     units = catalogue()["unit"]
     counts = [i for i in all_rows["indicator"].unique() if units.get(i) == "aantal"]
     sel = all_rows[all_rows["indicator"].isin(counts) & (all_rows["status"] == "ok")]

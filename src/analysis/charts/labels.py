@@ -246,5 +246,5 @@ def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_
 
 def key_lines(placed: pd.DataFrame, name_col: str = "wijknaam") -> list[str]:
     """'1 Centrum' for every numbered area, in number order."""
-    k = placed[placed["soort"] == "nummer"].sort_values("nummer")
+    k = placed[placed["soort"] == "nummer"].sort_values("nummer", kind="stable")
     return [f"{int(n)} {name}" for n, name in zip(k["nummer"], k[name_col])]

@@ -296,7 +296,7 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
     c, ref = cmp.wijken(obs, indicator, gemeentecode, meting, year, reference)
     sign = cmp.direction_sign(indicator)
     key = c["value"] * (-1 if sign < 0 else 1)  # no direction: highest first
-    c = c.assign(_k=key).sort_values(["_k", "area_name"], ascending=[False, True], na_position="last")
+    c = c.assign(_k=key).sort_values(["_k", "area_name"], ascending=[False, True], na_position="last", kind="stable")
     c["waarde"] = [fmt(indicator, v) if pd.notna(v) else "geen gegevens" for v in c["value"]]
     c["vergelijking"] = [f"{cmp.CLASS_LABELS.get(k, 'niet te vergelijken met')} {ref['short']}"
                          if isinstance(k, str) else "geen gegevens" for k in c["klasse"]]
@@ -582,7 +582,7 @@ def locator(gemeentecode: str, wijkcode: str, year: int = 2024, width: int = 320
 def age_chart(ages: pd.DataFrame) -> alt.Chart:
     """Grouped bars of the age structure (share of inhabitants): the wijk dark blue, the gemeente grey."""
     ages = ages.assign(tekst=[format_nl(v, 1, "%") for v in ages["aandeel"]])
-    order = list(ages.sort_values("area_code", key=lambda s: s.str[:2] != "WK")["area_name"].drop_duplicates())
+    order = list(ages.sort_values("area_code", key=lambda s: s.str[:2] != "WK", kind="stable")["area_name"].drop_duplicates())
     return alt.Chart(ages).mark_bar().encode(
         x=alt.X("leeftijd:N", title="Leeftijd (jaar)", axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("area_name:N", sort=order), y=alt.Y("aandeel:Q", title="Aandeel inwoners (%)"),
@@ -623,7 +623,7 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
                        "wanneer": [str(int(y)) if yearly else f"{int(m)}-meting ({int(y)})"
                                    for m, y in zip(met["meting"], met["year"])]})
     if len(national):
-        nat = national.drop_duplicates("year").sort_values("year")
+        nat = national.sort_values("year", kind="stable").drop_duplicates("year")
         df = pd.concat([df, pd.DataFrame({"gebied": "Nederland", "jaar": nat["year"].astype(int),
                                           "waarde": nat["value"].astype(float),
                                           "wanneer": [f"{int(y)} (CBS, jaarcijfer)" for y in nat["year"]]})])

@@ -2,7 +2,8 @@
 
 Sources resolve in a fixed order: the local cache (`data/raw`, `geo`), then the offline
 mirror (env `WIJKMONITOR_MIRROR`, default `../shared/data` beside the checkout), then a
-download that fills the cache.
+download that fills the cache. `WIJKMONITOR_PROCESSED` and `WIJKMONITOR_REPORTS` move the
+outputs (the tests point them at temporary folders).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ RAW_DIR = ROOT / "data" / "raw"
 PROCESSED_DIR = Path(os.environ.get("WIJKMONITOR_PROCESSED", ROOT / "data" / "processed"))
 GEO_DIR = ROOT / "geo"
 NOTEBOOK_DIR = ROOT / "notebooks"
-REPORTS_DIR = ROOT / "reports"
+REPORTS_DIR = Path(os.environ.get("WIJKMONITOR_REPORTS", ROOT / "reports"))
 MIRROR_ENV = "WIJKMONITOR_MIRROR"
 
 

@@ -161,7 +161,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     column = "Waarde" + (" (%)" if e["unit"] == "%" else unit)
     wijken = pd.DataFrame({"wijkcode": list(shapes["wijkcode"]), "wijknaam": list(shapes["wijknaam"])})
     table, period = headline_values(obs, ind, wijken)
-    table = table.sort_values(["value", "wijknaam"], ascending=[False, True], na_position="last").reset_index(drop=True)
+    table = table.sort_values(["value", "wijknaam"], ascending=[False, True], na_position="last", kind="stable").reset_index(drop=True)
     table["nr"] = range(1, len(table) + 1)
     # "" when the profile is not on disk (pandas 3 would turn None into NaN in a str column)
     table["href"] = pd.Series([f"wijkprofiel_{c}.html" if (page_dir / f"wijkprofiel_{c}.html").is_file() else ""

@@ -93,7 +93,7 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     for col, values in classify(out["value"], ref_value, direction_sign(indicator), tolerance).items():
         out[col] = values
     out["reference_missing"] = np.isnan(ref_value)
-    return out.sort_values("area_code").reset_index(drop=True)
+    return out.sort_values("area_code", kind="stable").reset_index(drop=True)
 
 
 def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:

@@ -37,7 +37,7 @@ def dataset_rank(dataset: str) -> tuple[int, int]:
 def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.DataFrame:
     """Keep one row per `keys`: a valid value before a missing one, then `dataset_rank`."""
     sel = sel.assign(_o=sel["dataset"].map(dataset_rank), _ok=sel["status"] != "ok")
-    return sel.sort_values(["_ok", "_o"]).drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+    return sel.sort_values(["_ok", "_o"], kind="stable").drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
 
 
 def rows_at(obs: pd.DataFrame, indicator: str, meting=None, year=None) -> pd.DataFrame:

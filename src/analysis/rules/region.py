@@ -18,9 +18,11 @@ def region_rows(obs: pd.DataFrame, region) -> pd.DataFrame:
     sel = obs[obs["area_code"].isin(codes) & obs["meting"].isna() & (obs["status"] == "ok")
               & obs["area_level"].isin(["gemeente", "land"])]
     # One value per area, indicator and year: prefer the gemeente series over KWB editions.
+    # A stable sort on the full key: the order (and altair's dataset name) must not depend on the CPU.
+    keys = ["area_code", "indicator", "year"]
     sel = sel.assign(_pref=(sel["dataset"] != "kwb_gemeenten").astype(int))
-    sel = sel.sort_values(["_pref", "area_code", "indicator", "year"], kind="stable")
-    return sel.drop_duplicates(["area_code", "indicator", "year"]).drop(columns="_pref")
+    sel = sel.sort_values(keys + ["_pref", "dataset"], kind="stable")
+    return sel.drop_duplicates(keys).drop(columns="_pref").reset_index(drop=True)
 
 
 def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.DataFrame:

@@ -517,4 +517,4 @@ def gemeente_series(gemeentecodes=None) -> pd.DataFrame:
         "source": [f"PDOK/CBS wijk- en buurtkaart {y}, gemeenten (mirror {GEMEENTE_ATTRIBUTES}) [{f}]"
                    for y, f in zip(long["kaartjaar"], long["field"])],
     })
-    return out.sort_values(["area_code", "indicator", "year"]).reset_index(drop=True)
+    return out.sort_values(["area_code", "indicator", "year"], kind="stable").reset_index(drop=True)

@@ -155,7 +155,7 @@ def resolve_table(table: str, refresh: bool = False, transport=None) -> Path:
     """Folder of a v4 table: cache -> mirror -> download into the cache."""
     cached = CACHE_DIR / f"odata4_{table}"
     if not refresh and (cached / "Observations.csv").is_file():
-        for f in cached.glob("*.csv"):
+        for f in sorted(cached.glob("*.csv")):
             download.check_cached(f)
         return cached
     mirror = paths.mirror_dir()

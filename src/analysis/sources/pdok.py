@@ -169,7 +169,7 @@ def normalise(gdf: gpd.GeoDataFrame, level: str, year: int, path: Path) -> gpd.G
     out = out.to_crs(CRS)
     geoms = shapely.make_valid(out.geometry.values)
     out = out.set_geometry(gpd.GeoSeries([_clockwise(g) for g in geoms], crs=CRS))
-    return out.sort_values(f"{level}code").reset_index(drop=True)
+    return out.sort_values(f"{level}code", kind="stable").reset_index(drop=True)
 
 
 def _clockwise(geom):
