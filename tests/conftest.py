@@ -27,7 +27,7 @@ def pytest_sessionstart(session):
     # and stamped, so runs started by tests find it fresh, as they would in the repository.
     import warnings
 
-    from analysis import run
+    from analysis.batch import runner as run
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import observations
+from analysis.build import observations
 from analysis.sources import cbs
 
 

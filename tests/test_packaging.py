@@ -8,7 +8,7 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from analysis import paths
+from analysis.core import paths
 
 
 def _pyproject() -> dict:

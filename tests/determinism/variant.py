@@ -11,7 +11,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from analysis import observations, paths, run
+from analysis.batch import runner as run
+from analysis.build import observations
+from analysis.core import paths
 
 out = Path(sys.argv[1])
 print(f"hook={os.environ.get('WIJKMONITOR_REVERSED_LISTINGS', 'off')}")
