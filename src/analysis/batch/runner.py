@@ -26,17 +26,16 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core import locks, paths
-from analysis.batch import executors
+from analysis.batch import executors, plan
+from analysis.batch.plan import Task
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.batch.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
-NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
 # Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
 RUNNER_MODULES = frozenset({"runner.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
                   "cli.py", "startup.py", "generations.py"})
@@ -45,25 +44,6 @@ BUILD_STAMP = ".built-from.json"
 
 class UnknownParameterError(WijkmonitorError):
     """A papermill parameter the notebook does not declare."""
-
-
-@dataclass(frozen=True)
-class Task:
-    notebook: str  # file name in notebooks/
-    name: str  # output stem in reports/<GM>/
-    title: str
-    parameters: dict = field(default_factory=dict)
-
-    @property
-    def gemeente(self) -> str:
-        """The gemeente a task belongs to: its parameter, else the gemeente of its wijk."""
-        from analysis.core.areas import gemeente_of
-
-        if self.parameters.get("gemeentecode"):
-            return self.parameters["gemeentecode"]
-        if self.parameters.get("wijkcode"):
-            return gemeente_of(self.parameters["wijkcode"])
-        raise RunError(f"{self.notebook}: parameter 'gemeentecode' ontbreekt")
 
 
 # --- the data model ---------------------------------------------------------------------------------
@@ -132,7 +112,7 @@ def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = Non
 
 
 def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
-    """Overview, map and one profile per wijk; unknown codes fail fast with the valid list."""
+    """The pages of pages.yml (overview, map, a profile per wijk); unknown codes fail fast with the valid list."""
     from analysis.core.areas import check_gemeentecode
 
     gm = check_gemeentecode(gemeentecode)
@@ -143,13 +123,7 @@ def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
         bad = [w for w in wijken if w not in names]
         if bad:
             raise UnknownAreaError(f"onbekende wijkcode(s) {bad} voor {gm}; geldig: {', '.join(names)}")
-    label = gemeente_name(gm)
-    out = [Task("overzicht.ipynb", "overzicht", f"Overzicht: {label} t.o.v. Nederland", {"gemeentecode": gm}),
-           Task("indicator_kaart.ipynb", "indicator_kaart", f"Indicatorkaart per wijk: {label}", {"gemeentecode": gm})]
-    for code in wijken or names:
-        out.append(Task("wijkprofiel.ipynb", f"wijkprofiel_{code}", f"Wijkprofiel {names[code]} ({code})",
-                        {"wijkcode": code, "gemeentecode": gm}))
-    return out
+    return plan.gemeente_tasks(gm, gemeente_name(gm), names, wijken)
 
 
 # --- parameters ------------------------------------------------------------------------------------
@@ -466,7 +440,7 @@ def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dic
 
     out = reports_dir(gm, root)
     try:
-        return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
+        return landing.write_gemeente_index(root, gm, obs=observations.load(gm), links=plan.landing_links(),
                                             shapes=coverage.boundaries("wijk", 2024, gm),
                                             headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
                                             page_dir=out)
@@ -671,7 +645,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         from analysis.pages import landing
 
         if results or not (root_dir / "index.html").is_file():
-            landing.write_root_index(root_dir)
+            landing.write_root_index(root_dir, plan.landing_links())
 
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],
