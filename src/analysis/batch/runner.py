@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import os
@@ -29,17 +28,13 @@ import traceback
 from pathlib import Path
 
 from analysis.core import locks, paths
-from analysis.batch import executors, plan
+from analysis.batch import executors, fingerprints, plan
 from analysis.batch.plan import Task
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.batch.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
-# Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
-RUNNER_MODULES = frozenset({"runner.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
-                  "cli.py", "startup.py", "generations.py"})
-BUILD_STAMP = ".built-from.json"
 
 
 class UnknownParameterError(WijkmonitorError):
@@ -148,125 +143,6 @@ def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
                                         f"het notebook kent: {', '.join(sorted(known))}")
 
 
-# --- fingerprints ----------------------------------------------------------------------------------
-
-@functools.cache
-def _code_digest(exclude: frozenset = frozenset()) -> str:
-    h = hashlib.sha256()
-    src = Path(__file__).resolve().parents[1]  # the analysis package
-    for p in sorted(src.rglob("*")):
-        if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts and p.name not in exclude:
-            h.update(p.relative_to(src).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def processed_files(gm: str) -> list[Path]:
-    """The gemeente's processed files: those of its current generation."""
-    from analysis.build import generations
-
-    gen = generations.current(processed_dir(gm))
-    if gen is not None:
-        return sorted(p for p in gen.iterdir() if p.is_file())
-    return []
-
-
-def _boundary_files(gm: str) -> list[Path]:
-    """The boundary files the gemeente's notebooks read (wijk and gemeente layer, 2024)."""
-    from analysis.sources import pdok
-
-    out = []
-    for level in ("wijk", "gemeente"):
-        try:
-            out.append(Path(pdok.boundary_path(level, 2024, gm)))
-        except Exception:  # a missing boundary file fails the notebook, which reports it
-            pass
-    return out
-
-
-def processed_digest(files: list[Path]) -> str:
-    """Content digest of a generation's files (names and bytes)."""
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.name.encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def _recorded_processed_digest(gm: str, files: list[Path]) -> str | None:
-    """The content digest the build stamp recorded for exactly these files of this generation.
-
-    A generation is never changed after it is published (analysis.build.generations), so the digest
-    taken at build time holds; an unchanged national re-run then reads 342 stamps, not ~0.5 GB.
-    """
-    try:
-        stamp = json.loads(_stamp_path(gm).read_text())
-    except (OSError, ValueError):
-        return None
-    if files and stamp.get("generation") == str(files[0].parent) and stamp.get("files") == [p.name for p in files]:
-        return stamp.get("content")
-    return None
-
-
-def gemeente_digest(gm: str) -> str:
-    """What a gemeente's notebooks share beyond the code: processed data and boundary files."""
-    h = hashlib.sha256()
-    files = processed_files(gm)
-    h.update((_recorded_processed_digest(gm, files) or processed_digest(files)).encode())
-    for p in _boundary_files(gm):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.hexdigest()
-
-
-def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
-    h = hashlib.sha256(shared.encode())
-    h.update((Path(notebook_dir) / task.notebook).read_bytes())
-    h.update(json.dumps(task.parameters, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-# --- processed data --------------------------------------------------------------------------------
-
-def _raw_inputs(gm: str) -> list[Path]:
-    """The gemeente's own files (monitor.yml, measurements) and the region definitions."""
-    own = paths.gemeente_raw_dir(gm)
-    files = [paths.RAW_DIR / "regions.yml"] + (sorted(p for p in own.rglob("*") if p.is_file()) if own.is_dir() else [])
-    return [p for p in files if p.is_file()]
-
-
-def build_digest(gm: str) -> str:
-    h = hashlib.sha256(_code_digest(RUNNER_MODULES).encode())
-    for p in _raw_inputs(gm):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def _stamp_path(gm: str) -> Path:
-    return processed_dir(gm) / BUILD_STAMP
-
-
-def processed_fresh(gm: str, digest: str) -> bool:
-    files = processed_files(gm)
-    if not any(p.suffix == ".parquet" for p in files):
-        return False
-    try:
-        stamp = json.loads(_stamp_path(gm).read_text())
-    except (OSError, ValueError):
-        return False
-    return stamp.get("inputs") == digest and stamp.get("files") == [p.name for p in files] \
-        and stamp.get("generation") == str(files[0].parent)
-
-
-def write_stamp(gm: str, digest: str | None = None) -> None:
-    """Record which inputs the gemeente's current generation was built from (the run's staleness check)."""
-    files = processed_files(gm)
-    write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest or build_digest(gm), "files": [p.name for p in files],
-                                                   "generation": str(files[0].parent) if files else None,
-                                                   "content": processed_digest(files)}))
-
-
 def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
     from analysis.build import observations
@@ -279,7 +155,7 @@ def build_processed(gm: str, digest: str) -> dict:
         try:
             with locks.hold(processed_dir(gm), what="build"):
                 observations.build(gemeentecode=gm)
-                write_stamp(gm, digest)
+                fingerprints.write_stamp(gm, digest)
             out = {"gm": gm, "ok": True}
         except Exception as exc:
             out = {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6)}
@@ -535,8 +411,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             signal.signal(signal.SIGTERM, _on_term)
         try:
             # 1. processed data, built where missing or stale
-            digests = {gm: build_digest(gm) for gm in by_gm} if build else {}
-            stale = [gm for gm in by_gm if build and not processed_fresh(gm, digests[gm])]
+            digests = {gm: fingerprints.build_digest(gm) for gm in by_gm} if build else {}
+            stale = [gm for gm in by_gm if build and not fingerprints.processed_fresh(gm, digests[gm])]
             jobs = jobs or os.cpu_count() or 1
             if stale:
                 say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
@@ -563,9 +439,9 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 out = reports_dir(gm, root)
                 out.mkdir(parents=True, exist_ok=True)
                 manifests[gm] = load_manifest(out, warn=say)
-                shared = hashlib.sha256((_code_digest() + gemeente_digest(gm)).encode()).hexdigest()
+                shared = fingerprints.shared_digest(gm)
                 for t in ts:
-                    fp = fingerprint(t, shared, nb_dir)
+                    fp = fingerprints.fingerprint(t, shared, nb_dir)
                     fresh = manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
                         and (out / f"{t.name}.html").is_file()
                     if fresh and not force:
