@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.batch import runner as run
+from analysis.batch import fingerprints, runner as run
 
 
 def sample(min_wijken: int, min_gemeenten: int) -> list[str]:
@@ -110,9 +110,9 @@ def main() -> None:
         t_roermond = time.perf_counter() - t0
         n_r = len(r["ran"]) + len(r["failed"])
         # builds of the sample's processed data (forced: stamps removed)
-        digests = {gm: run.build_digest(gm) for gm in gms}
+        digests = {gm: fingerprints.build_digest(gm) for gm in gms}
         for gm in gms:
-            run._stamp_path(gm).unlink(missing_ok=True)
+            fingerprints._stamp_path(gm).unlink(missing_ok=True)
         from analysis.batch import executors
 
         t0 = time.perf_counter()

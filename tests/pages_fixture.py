@@ -16,7 +16,7 @@ import pytest
 from analysis.core import paths
 from analysis.build import observations
 from analysis.pages import landing, webpage
-from analysis.batch import runner as run
+from analysis.batch import plan, runner as run
 from analysis.sources import pdok
 
 GM = "GM0957"
@@ -59,8 +59,9 @@ def build_tree(base: Path) -> Path:
         shutil.copy(nb, page_dir / nb.name)
         html = webpage.to_html(nb, names[nb.stem], root, page_dir, name=nb.stem)
         (page_dir / f"{nb.stem}.html").write_text(html, encoding="utf-8")
-    landing.write_gemeente_index(root, GM, observations.load(GM), pdok.load_boundaries("wijk", 2024, GM))
-    landing.write_root_index(root)
+    landing.write_gemeente_index(root, GM, observations.load(GM), pdok.load_boundaries("wijk", 2024, GM),
+                                 links=plan.landing_links())
+    landing.write_root_index(root, plan.landing_links())
     _TREE["root"] = root
     return root
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import observations
+from analysis.batch import plan
 from analysis.pages import display, landing, webpage
 from analysis.sources import pdok
 from pages_fixture import GM, PAGES, build_tree, page as page_of, titles
@@ -136,12 +137,12 @@ def test_landing_names_missing_profiles_and_root_keeps_other_gemeenten(reports, 
     other.mkdir()
     (other / "overzicht.html").write_text("<html></html>", encoding="utf-8")
     obs = observations.load(GM)
-    landing.write_gemeente_index(root, GM, obs, pdok.load_boundaries("wijk", 2024, GM))
+    landing.write_gemeente_index(root, GM, obs, pdok.load_boundaries("wijk", 2024, GM), links=plan.landing_links())
     page = (root / GM / "index.html").read_text(encoding="utf-8")
     missing = re.search(r"Nog geen wijkprofiel voor: ([^.]*)\.", page).group(1).split(", ")
     assert "Herten" in missing and 'href="wijkprofiel_WK095707.html"' not in page
     assert f"{10 - len(missing)} van de 10 wijken hebben een wijkprofiel" in page
-    landing.write_root_index(root)
+    landing.write_root_index(root, plan.landing_links())
     index = (root / "index.html").read_text(encoding="utf-8")
     assert 'href="GM0957/index.html">Roermond</a>' in index and f"{10 - len(missing)} van 10" in index
     assert 'href="GM0935/overzicht.html"' in index

@@ -5,7 +5,7 @@ import pytest
 
 from pathlib import Path
 
-from analysis.batch import runner as run
+from analysis.batch import fingerprints, runner as run
 from analysis.core.errors import UnknownAreaError
 
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters
@@ -108,11 +108,11 @@ def test_failing_gemeente_is_skipped_and_reported(tmp_path, monkeypatch):
             return {"gm": gm, "ok": False, "error": "data/raw/GM1711/x.csv: kapot", "seconds": 0}
         return real_build(gm, digest)
 
-    real_fresh = run.processed_fresh
+    real_fresh = fingerprints.processed_fresh
     monkeypatch.setattr(run, "tasks_for", tasks_for)
     monkeypatch.setattr(run, "build_processed", build)
     # GM1711's processed data may exist from another test: the run must try (and fail) to build it
-    monkeypatch.setattr(run, "processed_fresh", lambda gm, digest: gm != "GM1711" and real_fresh(gm, digest))
+    monkeypatch.setattr(fingerprints, "processed_fresh", lambda gm, digest: gm != "GM1711" and real_fresh(gm, digest))
     summary = run.run_all(gemeenten=["GM0957", "GM9999", "GM1711"], out_dir=tmp_path, quiet=True, jobs=1,
                           notebook_dir=PROBES)
     assert summary["ran"] == ["wijkprofiel_WK095704"]

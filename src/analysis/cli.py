@@ -72,7 +72,7 @@ def _lazy(module: str, attr: str):
 
 def _build(args) -> int:
     from analysis.build import observations
-    from analysis.batch import runner as run
+    from analysis.batch import fingerprints, runner as run
     from analysis.batch.failures import describe
 
     gms = run.select_gemeenten(args.gemeente, None, args.all)
@@ -87,7 +87,7 @@ def _build(args) -> int:
                 warnings.simplefilter("always")
             try:
                 res = observations.build(gemeentecode=gm, **kwargs)
-                run.write_stamp(gm)
+                fingerprints.write_stamp(gm)
             except Exception as exc:
                 if len(gms) == 1:
                     raise

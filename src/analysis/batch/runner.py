@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import os
@@ -26,44 +25,20 @@ import tempfile
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core import locks, paths
-from analysis.batch import executors
+from analysis.batch import executors, fingerprints, plan
+from analysis.batch.plan import Task
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.batch.failures import Interrupted, RunError, describe
 
 MANIFEST = ".manifest.json"
-NOTEBOOKS = ("overzicht.ipynb", "indicator_kaart.ipynb", "wijkprofiel.ipynb")
-# Modules that decide how notebooks run, not what the data is: they do not make processed data stale.
-RUNNER_MODULES = frozenset({"runner.py", "executors.py", "engine.py", "kernels.py", "locks.py", "failures.py", "__main__.py",
-                  "cli.py", "startup.py", "generations.py"})
-BUILD_STAMP = ".built-from.json"
 
 
 class UnknownParameterError(WijkmonitorError):
     """A papermill parameter the notebook does not declare."""
-
-
-@dataclass(frozen=True)
-class Task:
-    notebook: str  # file name in notebooks/
-    name: str  # output stem in reports/<GM>/
-    title: str
-    parameters: dict = field(default_factory=dict)
-
-    @property
-    def gemeente(self) -> str:
-        """The gemeente a task belongs to: its parameter, else the gemeente of its wijk."""
-        from analysis.core.areas import gemeente_of
-
-        if self.parameters.get("gemeentecode"):
-            return self.parameters["gemeentecode"]
-        if self.parameters.get("wijkcode"):
-            return gemeente_of(self.parameters["wijkcode"])
-        raise RunError(f"{self.notebook}: parameter 'gemeentecode' ontbreekt")
 
 
 # --- the data model ---------------------------------------------------------------------------------
@@ -132,7 +107,7 @@ def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = Non
 
 
 def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
-    """Overview, map and one profile per wijk; unknown codes fail fast with the valid list."""
+    """The pages of pages.yml (overview, map, a profile per wijk); unknown codes fail fast with the valid list."""
     from analysis.core.areas import check_gemeentecode
 
     gm = check_gemeentecode(gemeentecode)
@@ -143,13 +118,7 @@ def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
         bad = [w for w in wijken if w not in names]
         if bad:
             raise UnknownAreaError(f"onbekende wijkcode(s) {bad} voor {gm}; geldig: {', '.join(names)}")
-    label = gemeente_name(gm)
-    out = [Task("overzicht.ipynb", "overzicht", f"Overzicht: {label} t.o.v. Nederland", {"gemeentecode": gm}),
-           Task("indicator_kaart.ipynb", "indicator_kaart", f"Indicatorkaart per wijk: {label}", {"gemeentecode": gm})]
-    for code in wijken or names:
-        out.append(Task("wijkprofiel.ipynb", f"wijkprofiel_{code}", f"Wijkprofiel {names[code]} ({code})",
-                        {"wijkcode": code, "gemeentecode": gm}))
-    return out
+    return plan.gemeente_tasks(gm, gemeente_name(gm), names, wijken)
 
 
 # --- parameters ------------------------------------------------------------------------------------
@@ -174,125 +143,6 @@ def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
                                         f"het notebook kent: {', '.join(sorted(known))}")
 
 
-# --- fingerprints ----------------------------------------------------------------------------------
-
-@functools.cache
-def _code_digest(exclude: frozenset = frozenset()) -> str:
-    h = hashlib.sha256()
-    src = Path(__file__).resolve().parents[1]  # the analysis package
-    for p in sorted(src.rglob("*")):
-        if p.suffix in (".py", ".yml") and "__pycache__" not in p.parts and p.name not in exclude:
-            h.update(p.relative_to(src).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def processed_files(gm: str) -> list[Path]:
-    """The gemeente's processed files: those of its current generation."""
-    from analysis.build import generations
-
-    gen = generations.current(processed_dir(gm))
-    if gen is not None:
-        return sorted(p for p in gen.iterdir() if p.is_file())
-    return []
-
-
-def _boundary_files(gm: str) -> list[Path]:
-    """The boundary files the gemeente's notebooks read (wijk and gemeente layer, 2024)."""
-    from analysis.sources import pdok
-
-    out = []
-    for level in ("wijk", "gemeente"):
-        try:
-            out.append(Path(pdok.boundary_path(level, 2024, gm)))
-        except Exception:  # a missing boundary file fails the notebook, which reports it
-            pass
-    return out
-
-
-def processed_digest(files: list[Path]) -> str:
-    """Content digest of a generation's files (names and bytes)."""
-    h = hashlib.sha256()
-    for p in files:
-        h.update(p.name.encode())
-        h.update(hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def _recorded_processed_digest(gm: str, files: list[Path]) -> str | None:
-    """The content digest the build stamp recorded for exactly these files of this generation.
-
-    A generation is never changed after it is published (analysis.build.generations), so the digest
-    taken at build time holds; an unchanged national re-run then reads 342 stamps, not ~0.5 GB.
-    """
-    try:
-        stamp = json.loads(_stamp_path(gm).read_text())
-    except (OSError, ValueError):
-        return None
-    if files and stamp.get("generation") == str(files[0].parent) and stamp.get("files") == [p.name for p in files]:
-        return stamp.get("content")
-    return None
-
-
-def gemeente_digest(gm: str) -> str:
-    """What a gemeente's notebooks share beyond the code: processed data and boundary files."""
-    h = hashlib.sha256()
-    files = processed_files(gm)
-    h.update((_recorded_processed_digest(gm, files) or processed_digest(files)).encode())
-    for p in _boundary_files(gm):
-        st = p.stat()
-        h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.hexdigest()
-
-
-def fingerprint(task: Task, shared: str, notebook_dir: Path) -> str:
-    h = hashlib.sha256(shared.encode())
-    h.update((Path(notebook_dir) / task.notebook).read_bytes())
-    h.update(json.dumps(task.parameters, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-# --- processed data --------------------------------------------------------------------------------
-
-def _raw_inputs(gm: str) -> list[Path]:
-    """The gemeente's own files (monitor.yml, measurements) and the region definitions."""
-    own = paths.gemeente_raw_dir(gm)
-    files = [paths.RAW_DIR / "regions.yml"] + (sorted(p for p in own.rglob("*") if p.is_file()) if own.is_dir() else [])
-    return [p for p in files if p.is_file()]
-
-
-def build_digest(gm: str) -> str:
-    h = hashlib.sha256(_code_digest(RUNNER_MODULES).encode())
-    for p in _raw_inputs(gm):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def _stamp_path(gm: str) -> Path:
-    return processed_dir(gm) / BUILD_STAMP
-
-
-def processed_fresh(gm: str, digest: str) -> bool:
-    files = processed_files(gm)
-    if not any(p.suffix == ".parquet" for p in files):
-        return False
-    try:
-        stamp = json.loads(_stamp_path(gm).read_text())
-    except (OSError, ValueError):
-        return False
-    return stamp.get("inputs") == digest and stamp.get("files") == [p.name for p in files] \
-        and stamp.get("generation") == str(files[0].parent)
-
-
-def write_stamp(gm: str, digest: str | None = None) -> None:
-    """Record which inputs the gemeente's current generation was built from (the run's staleness check)."""
-    files = processed_files(gm)
-    write_text_atomic(_stamp_path(gm), json.dumps({"inputs": digest or build_digest(gm), "files": [p.name for p in files],
-                                                   "generation": str(files[0].parent) if files else None,
-                                                   "content": processed_digest(files)}))
-
-
 def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
     from analysis.build import observations
@@ -305,7 +155,7 @@ def build_processed(gm: str, digest: str) -> dict:
         try:
             with locks.hold(processed_dir(gm), what="build"):
                 observations.build(gemeentecode=gm)
-                write_stamp(gm, digest)
+                fingerprints.write_stamp(gm, digest)
             out = {"gm": gm, "ok": True}
         except Exception as exc:
             out = {"gm": gm, "ok": False, "error": describe(exc), "trace": traceback.format_exc(limit=6)}
@@ -466,7 +316,7 @@ def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dic
 
     out = reports_dir(gm, root)
     try:
-        return landing.write_gemeente_index(root, gm, obs=observations.load(gm),
+        return landing.write_gemeente_index(root, gm, obs=observations.load(gm), links=plan.landing_links(),
                                             shapes=coverage.boundaries("wijk", 2024, gm),
                                             headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
                                             page_dir=out)
@@ -561,8 +411,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             signal.signal(signal.SIGTERM, _on_term)
         try:
             # 1. processed data, built where missing or stale
-            digests = {gm: build_digest(gm) for gm in by_gm} if build else {}
-            stale = [gm for gm in by_gm if build and not processed_fresh(gm, digests[gm])]
+            digests = {gm: fingerprints.build_digest(gm) for gm in by_gm} if build else {}
+            stale = [gm for gm in by_gm if build and not fingerprints.processed_fresh(gm, digests[gm])]
             jobs = jobs or os.cpu_count() or 1
             if stale:
                 say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
@@ -589,9 +439,9 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
                 out = reports_dir(gm, root)
                 out.mkdir(parents=True, exist_ok=True)
                 manifests[gm] = load_manifest(out, warn=say)
-                shared = hashlib.sha256((_code_digest() + gemeente_digest(gm)).encode()).hexdigest()
+                shared = fingerprints.shared_digest(gm)
                 for t in ts:
-                    fp = fingerprint(t, shared, nb_dir)
+                    fp = fingerprints.fingerprint(t, shared, nb_dir)
                     fresh = manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
                         and (out / f"{t.name}.html").is_file()
                     if fresh and not force:
@@ -671,7 +521,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         from analysis.pages import landing
 
         if results or not (root_dir / "index.html").is_file():
-            landing.write_root_index(root_dir)
+            landing.write_root_index(root_dir, plan.landing_links())
 
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 
+from analysis.batch import plan
+
 SKIPPED_MODULES = ("rfc3987_syntax",)
-# What the notebooks import, imported while the batch kernel boots (its worker imports in parallel).
-NOTEBOOK_IMPORTS = ("IPython.display", "analysis.pages.display", "analysis.rules.compare", "analysis.charts.maps", "analysis.build.monitors",
-                    "analysis.build.observations", "analysis.rules.period", "analysis.rules.profile", "analysis.rules.region",
-                    "analysis.rules.trends")
+# What the notebooks import (pages.yml), imported while the batch kernel boots (its worker imports in parallel).
+NOTEBOOK_IMPORTS = plan.notebook_imports()
 # Kernel start-up lines (IPKernelApp.exec_lines) for the kernels the batch run starts: skip the slow
 # import, import the rest, then move everything imported into the collector's permanent generation
 # (gc.freeze): the reset between notebooks runs a full collection, which then only walks what the

@@ -20,8 +20,6 @@ from analysis.core.atomic import write_text_atomic
 
 DEFAULT_HEADLINES = ("households_below_120pct_social_minimum_pct", "population_density")
 META = "wijkmonitor:gemeente"
-PAGES = (("overzicht", "Overzicht", "de gemeente tegenover Nederland en haar regio"),
-         ("indicator_kaart", "Indicatorkaart", "één indicator per wijk op de kaart"))
 _META_RE = re.compile(r'<meta name="wijkmonitor:gemeente" content="([^"]*)">')
 
 
@@ -146,8 +144,10 @@ def _meta(page: str) -> dict | None:
 
 def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFrame, shapes,
                          headline: str | None = None, gemeente_name: str | None = None,
-                         page_dir: Path | None = None) -> Path:
-    """Write `reports_root/<GM>/index.html` (or `page_dir/index.html`) from the pages on disk."""
+                         page_dir: Path | None = None, *, links) -> Path:
+    """Write `reports_root/<GM>/index.html` (or `page_dir/index.html`) from the pages on disk.
+
+    `links`: (stem, label, description) of the pages to link (analysis.batch.plan.landing_links)."""
     from analysis.core.catalogue import indicator as catalogue_entry
 
     reports_root = Path(reports_root)
@@ -183,7 +183,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
                     f'<td class="wm-num">{html.escape(r.waarde)}</td><td class="wm-bar">{bar}</td></tr>')
     missing = [w for w, h in zip(table["wijknaam"], table["href"]) if not h]
     cards = []
-    for stem, label, what in PAGES:
+    for stem, label, what in links:
         if (page_dir / f"{stem}.html").is_file():
             cards.append(f'<li><a href="{stem}.html">{label}</a><br><span class="wm-note">{what}</span></li>')
         else:
@@ -191,7 +191,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     n_prof = int((table["href"] != "").sum())
     meta = {"code": gemeentecode, "name": name, "profiles": n_prof, "wijken": len(table),
             "headline": e["label"], "period": period,
-            "pages": [stem for stem, _, _ in PAGES if (page_dir / f"{stem}.html").is_file()]}
+            "pages": [stem for stem, _, _ in links if (page_dir / f"{stem}.html").is_file()]}
     body = [
         f"<h1>Wijkmonitor {html.escape(name)}</h1>",
         f"<p>Gemeente {html.escape(name)} ({gemeentecode}): {n_prof} van de {len(table)} wijken hebben een wijkprofiel. "
@@ -228,7 +228,7 @@ def _name_of(obs: pd.DataFrame, gemeentecode: str) -> str:
         return str(names.iloc[0]) if len(names) else gemeentecode
 
 
-def gemeenten_on_disk(reports_root: Path) -> list[dict]:
+def gemeenten_on_disk(reports_root: Path, links) -> list[dict]:
     """Every `reports_root/GM*/` with reports: its landing page's metadata, or what the folder holds."""
     out = []
     for d in sorted(Path(reports_root).glob("GM*")):
@@ -238,7 +238,7 @@ def gemeenten_on_disk(reports_root: Path) -> list[dict]:
         meta = _meta(index.read_text(encoding="utf-8")) if index.is_file() else None
         if meta is None:
             profiles = len(list(d.glob("wijkprofiel_*.html")))
-            pages = [stem for stem, _, _ in PAGES if (d / f"{stem}.html").is_file()]
+            pages = [stem for stem, _, _ in links if (d / f"{stem}.html").is_file()]
             if not profiles and not pages:
                 continue
             meta = {"code": d.name, "name": d.name, "profiles": profiles, "wijken": None, "headline": None,
@@ -248,20 +248,21 @@ def gemeenten_on_disk(reports_root: Path) -> list[dict]:
     return out
 
 
-def write_root_index(reports_root: Path) -> Path:
-    """Write `reports_root/index.html`: every gemeente that has reports, from what is on disk."""
+def write_root_index(reports_root: Path, links) -> Path:
+    """Write `reports_root/index.html`: every gemeente that has reports, from what is on disk
+    (`links`: as for write_gemeente_index)."""
     reports_root = Path(reports_root)
     webpage.ensure_static(reports_root)
     rows = []
-    gms = gemeenten_on_disk(reports_root)
+    gms = gemeenten_on_disk(reports_root, links)
     for g in sorted(gms, key=lambda g: g["name"]):
         code = html.escape(g["code"])
         name = html.escape(g["name"])
         first = f'<a href="{code}/index.html">{name}</a>' if g["index"] else name
-        links = " · ".join(f'<a href="{code}/{stem}.html">{label}</a>' for stem, label, _ in PAGES if stem in g["pages"])
+        linked = " · ".join(f'<a href="{code}/{stem}.html">{label}</a>' for stem, label, _ in links if stem in g["pages"])
         wijken = f"{g['profiles']} van {g['wijken']}" if g.get("wijken") else str(g["profiles"])
         kern = html.escape(f"{g['headline']}, {g['period']}") if g.get("headline") else "-"
-        rows.append(f"<tr><td>{first}</td><td>{code}</td><td class=\"wm-num\">{wijken}</td><td>{links or '-'}</td>"
+        rows.append(f"<tr><td>{first}</td><td>{code}</td><td class=\"wm-num\">{wijken}</td><td>{linked or '-'}</td>"
                     f"<td>{kern}</td></tr>")
     intro = (f"<p>Rapporten voor {len(gms)} gemeente{'n' if len(gms) != 1 else ''}. Kies een gemeente voor de kaart "
              "met haar wijken en de wijkprofielen.</p>" if gms else "<p>Er zijn nog geen rapporten gemaakt.</p>")
