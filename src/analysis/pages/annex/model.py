@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.core import catalogue
-from analysis.pages.annex.layout import Layout, RowSpec, TableSpec
 from analysis.core.areas import NL_CODE
 from analysis.core.numbers import format_nl
+from analysis.pages.annex.layout import Layout, RowSpec, TableSpec
 from analysis.rules.trends import series_rows
 
 MISSING = "-"

@@ -17,9 +17,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from analysis.core.atomic import write_atomic
 from analysis.pages.annex.model import Table
 from analysis.pages.annex.notes import numbered, numbers_of
-from analysis.core.atomic import write_atomic
 
 
 def _repeat_header(row) -> None:

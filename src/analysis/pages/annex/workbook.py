@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from analysis.core.atomic import write_atomic
 from analysis.pages.annex.model import Table
 from analysis.pages.annex.notes import numbered
-from analysis.core.atomic import write_atomic
 
 AUTHOR = "wijkmonitor"
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
