@@ -125,5 +125,8 @@ def test_a_new_meting_flows_into_judgements_and_tables(raw_copy, tmp_path):
     ws = openpyxl.load_workbook(books["workbook"])["Bijlage 2A"]
     header = [c.value for c in ws[2]]
     assert "Roermond 2-meting" in header and "Nederland 2-meting" in header
+    # the report's layout: newest meting first, Nederland before Roermond within a meting
+    assert header[2:8] == ["Nederland 2-meting", "Roermond 2-meting", "Nederland 1-meting", "Roermond 1-meting",
+                           "Nederland 0-meting", "Roermond 0-meting"]
     row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "Aantal meldingen bij vroegsignalering")
     assert row[header.index("Roermond 2-meting")] == 4012

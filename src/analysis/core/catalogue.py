@@ -162,3 +162,25 @@ def break_note(ind: str, years=None) -> str | None:
                 continue
         notes.append(b["note"] or f"Reeksbreuk in KWB {b['edition']}.")
     return " ".join(dict.fromkeys(notes)) or None
+
+
+# --- the report's own inconsistencies ----------------------------------------------------
+
+REPORT_NOTE_KEYS = ("topic", "text", "table", "data")
+
+
+def report_notes(ind: str) -> list[dict]:
+    """Inconsistencies of the printed report about `ind` (catalogue `report_notes:`): dicts with
+    topic, text (what the running text says), table (what the annex table says) and data (which
+    value the data use and why), all Dutch. Empty when the report is consistent."""
+    notes = indicator(ind).get("report_notes") or []
+    for i, n in enumerate(notes):
+        missing = [k for k in REPORT_NOTE_KEYS if not (isinstance(n, dict) and n.get(k))]
+        if missing:
+            raise ValueError(f"catalogue.yml: {ind}: report_notes[{i}] mist {missing}")
+    return [{k: str(n[k]) for k in REPORT_NOTE_KEYS} for n in notes]
+
+
+def report_note_text(note: dict) -> str:
+    """One report note as a Dutch paragraph: 'Rapport niet eenduidig (topic): text table data'."""
+    return f"Rapport niet eenduidig ({note['topic']}): {note['text']} {note['table']} {note['data']}"

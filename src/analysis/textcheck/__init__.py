@@ -2,7 +2,7 @@
 
 Finds every KPI value, trend ('gestegen', 'gedaald', 'gelijk gebleven') and comparison with
 Nederland ('boven/onder het landelijk gemiddelde') in the prose of a report (.txt extracted
-from a PDF, or .docx), links it to a catalogue indicator (the `phrases:` of catalogue.yml),
+from a PDF, .pdf, or .docx), links it to a catalogue indicator (the `phrases:` of catalogue.yml),
 an area and a meting/year, and compares it with the observations at the printed precision.
 Annexes and table regions are skipped (see `textcheck.document`). Verdicts: agrees,
 disagrees (only when indicator, area and period are unambiguous), not_checkable.
@@ -23,6 +23,7 @@ from analysis.core.areas import NL_CODE, check_gemeentecode
 from analysis.core.atomic import write_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.textcheck.document import Document, TextCheckError, from_lines, read
+from analysis.textcheck import kinds
 from analysis.textcheck.extract import Linker
 from analysis.textcheck.verify import Checker
 
@@ -125,7 +126,8 @@ def check_document(doc: Document, gemeenten: list[str] | None = None, obs: pd.Da
     others = [n for c, n in known.items() if c not in gemeenten]
     linker = Linker(phrases, units, area_lookup, gemeenten[0] if len(gemeenten) == 1 else None, labels, others)
     checker = Checker(obs, entries, names)
-    rows = [checker.check(it) for it in linker.items(doc.sentences)]
+    items = linker.items(doc.sentences)
+    rows = kinds.refine(items, [checker.check(it) for it in items], doc.sentences, linker, checker)
     table = pd.DataFrame(rows, columns=COLUMNS).sort_values("line", kind="stable").reset_index(drop=True)
     return Result(doc, table, gemeenten)
 
@@ -155,7 +157,7 @@ def cli(argv: list[str] | None = None) -> int:
     """`check-text FILE [--gemeente GM…] [--csv OUT]`: 0 after reporting, 2 on bad input."""
     p = argparse.ArgumentParser(prog="python -m analysis check-text",
                                 description="Controleer de cijfers in de lopende tekst van een rapport tegen de data.")
-    p.add_argument("file", help="rapporttekst: .txt (uit een PDF) of .docx")
+    p.add_argument("file", help="rapporttekst: .txt (uit een PDF), .docx of .pdf")
     p.add_argument("--gemeente", nargs="+", default=None, help="gemeentecode(s), bv. GM0000 (standaard: herkend in de tekst)")
     p.add_argument("--csv", default=None, help="CSV met alle uitspraken (standaard: <bestand>.check-text.csv hier)")
     args = p.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Running text of a report (plain text from a PDF, or .docx) as sentences that know their lines.
+"""Running text of a report (plain text from a PDF, a .pdf itself, or .docx) as sentences that know their lines.
 
 What is skipped, and how:
 - the annexes: everything from the first heading 'Bijlage <n> <Titel>' (capital after the
@@ -142,7 +142,7 @@ def from_lines(lines: list[str], path: Path = Path("<tekst>"), paragraphs: bool 
 
 
 def read(path: str | Path) -> Document:
-    """Read a .txt (UTF-8) or .docx file; raise TextCheckError with one line on bad input."""
+    """Read a .txt (UTF-8), .docx or .pdf file; raise TextCheckError with one line on bad input."""
     path = Path(path)
     if not path.is_file():
         raise TextCheckError(f"{path}: bestand bestaat niet")
@@ -160,10 +160,17 @@ def read(path: str | Path) -> Document:
         if d.tables:
             doc.skipped.append(f"{len(d.tables)} Word-tabel(len) niet gelezen (alleen alinea's worden gecontroleerd)")
         return doc
+    if path.suffix.lower() == ".pdf":
+        from analysis.textcheck.pdf import lines  # pypdf only when a PDF is read
+
+        text_lines, n_pages = lines(path, TextCheckError)
+        doc = from_lines(text_lines, path)
+        doc.skipped.append(f"PDF: {n_pages} pagina's als tekst gelezen (pypdf); regelnummers zijn regels van die tekst")
+        return doc
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise TextCheckError(f"{path}: geen UTF-8-tekst (byte {exc.start}); geef een .txt in UTF-8 of een .docx") from None
+        raise TextCheckError(f"{path}: geen UTF-8-tekst (byte {exc.start}); geef een .txt in UTF-8, een .docx of een .pdf") from None
     if "\x00" in text[:4096]:
-        raise TextCheckError(f"{path}: binair bestand; geef een .txt in UTF-8 of een .docx")
+        raise TextCheckError(f"{path}: binair bestand; geef een .txt in UTF-8, een .docx of een .pdf")
     return from_lines(text.split("\n"), path)

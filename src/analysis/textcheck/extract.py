@@ -32,8 +32,8 @@ TRENDS = [  # (regex on normalised text, claim)
     (r"\bgeen\s+(?:daling|afname)\b", "not_down"),
     (r"\bgeen\s+(?:stijging|toename)\b", "not_up"),
     (r"\b(?:gelijk|stabiel)\s+(?:is\s+)?gebleven\b", "same"),
-    (r"\b(?:gestegen|steeg|stijgt|stijging|stijgende|toegenomen|toename|opgelopen|gegroeid)\b", "up"),
-    (r"\b(?:gedaald|daalde|daalt|daling|dalende|afgenomen|afname|gezakt)\b", "down"),
+    (r"\b(?:gestegen|steeg|stijgt|stijging|stijgende?|toegenomen|toename|opgelopen|gegroeid)\b", "up"),
+    (r"\b(?:gedaald|daalde|daalt|daling|dalende?|afgenomen|afname|gezakt)\b", "down"),
 ]
 TREND_WORDS = {"up": "gestegen", "down": "gedaald", "same": "gelijk gebleven",
                "not_down": "geen daling", "not_up": "geen stijging"}
