@@ -27,12 +27,12 @@ def pytest_sessionstart(session):
     # and stamped, so runs started by tests find it fresh, as they would in the repository.
     import warnings
 
-    from analysis.batch import runner as run
+    from analysis.batch import fingerprints
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         observations.build(ROERMOND)
-        run.write_stamp(ROERMOND)
+        fingerprints.write_stamp(ROERMOND)
 
 
 def pytest_unconfigure(config):
