@@ -45,3 +45,13 @@ def test_failed_notebook_discards_its_kernel(tmp_path, fresh_kernels):
     assert kernels._kept == {}  # the next notebook gets a new kernel, not one in an unknown state
     good = _execute(WIJKPROFIEL, tmp_path / "good.ipynb", {"wijkcode": "WK095707"}, ENGINE_NAME)
     assert "Herten" in str(good.cells[3].outputs)
+
+
+def test_engine_registered_by_entry_point():
+    """papermill finds the engine through pyproject's entry point, without importing analysis first."""
+    import subprocess
+    import sys
+
+    code = f"import papermill.engines as e; print(e.papermill_engines.get_engine({ENGINE_NAME!r}).__module__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "analysis.batch.engine", out.stderr

@@ -73,3 +73,14 @@ def test_few_modules_loose_in_the_package():
     loose = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert len(loose) <= 10, loose
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} >= set(ORDER[:-1])
+
+
+def test_no_function_over_80_lines():
+    long = []
+    for module, path in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > 80:
+                    long.append(f"{module}.{node.name}: {n} lines")
+    assert not long, "\n".join(long)

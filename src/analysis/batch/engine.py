@@ -12,12 +12,14 @@ from __future__ import annotations
 import os
 
 from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+from papermill.engines import NBClientEngine
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 from analysis.batch.kernels import Kept, discard, kernel
 
+# Registered with papermill by entry point (pyproject.toml, [project.entry-points."papermill.engine"]):
+# papermill loads it when papermill.engines is imported, so nothing has to import this module first.
 ENGINE_NAME = "wijkmonitor-reuse"
 # Silent and without history, so nothing shows in the next notebook. A new history session lets
 # the execution counter restart at 1 (setting the counter alone clashes with the history's
@@ -70,5 +72,3 @@ class ReusedKernelEngine(NBClientEngine):
         kept = kernel(kernel_name, os.getcwd(), start_timeout)
         return _ReusingClient(nb_man, kept, **final_kwargs).execute()
 
-
-papermill_engines.register(ENGINE_NAME, ReusedKernelEngine)

@@ -21,13 +21,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import as_completed as _cf_as_completed
 
+from analysis.batch import kernels
+from analysis.batch.failures import RunError
+from analysis.batch.startup import skip_slow_imports
+from analysis.pages.webpage import html_exporter
+
 PR_SET_PDEATHSIG = 1
 SCHEDULER_ENV = "WIJKMONITOR_SCHEDULER"
 
 
 def _kill_kernels_and_exit(*_):
-    from analysis.batch import kernels
-
     kernels.kill_all()
     os._exit(1)
 
@@ -57,17 +60,12 @@ def guard_worker() -> None:
 def init_worker(notebook_dir: str) -> None:
     """Pool initializer: guard, launch this worker's kernel, import and warm up while it boots."""
     guard_worker()
-    from analysis.batch.startup import skip_slow_imports
-
     skip_slow_imports()  # before anything imports jsonschema
-    from analysis.batch import kernels
-
     try:
         kernels.start("python3", notebook_dir)
     except Exception:  # not fatal here: the first notebook starts one (with retries) and reports
         pass
-    import analysis.batch.engine  # noqa: F401  (papermill)
-    from analysis.pages.webpage import html_exporter
+    import papermill  # noqa: F401  (warm-up while the kernel boots: ~1 s; loads our engine by its entry point)
 
     html_exporter()
 
@@ -107,7 +105,7 @@ class LocalExecutor:
 
 
 def _dask_plugin(notebook_dir: str):
-    from distributed.diagnostics.plugin import WorkerPlugin
+    from distributed.diagnostics.plugin import WorkerPlugin  # 1.1 s (-X importtime): only with --scheduler
 
     class KernelPlugin(WorkerPlugin):
         """Each Dask worker keeps one kernel: started in setup, shut down in teardown."""
@@ -118,17 +116,11 @@ def _dask_plugin(notebook_dir: str):
             self.notebook_dir = notebook_dir
 
         def setup(self, worker):
-            from analysis.batch.startup import skip_slow_imports
-
             skip_slow_imports()
-            from analysis.batch import kernels
-
             kernels.start("python3", self.notebook_dir)
-            import analysis.batch.engine  # noqa: F401
+            import papermill  # noqa: F401  (warm-up: ~1 s; loads our engine by its entry point)
 
         def teardown(self, worker):
-            from analysis.batch import kernels
-
             kernels.shutdown_all()
 
     return KernelPlugin(notebook_dir)
@@ -140,7 +132,7 @@ class DaskExecutor:
     kind = "dask"
 
     def __init__(self, address, notebook_dir: str):
-        from distributed import Client
+        from distributed import Client  # 1.1 s (-X importtime): only with --scheduler
 
         self.client = address if hasattr(address, "submit") else Client(address, timeout="10s")
         self.own_client = not hasattr(address, "submit")
@@ -179,12 +171,8 @@ def make(jobs: int, notebook_dir: str, scheduler=None):
         try:
             return DaskExecutor(scheduler, notebook_dir)
         except ImportError:
-            from analysis.batch.failures import RunError
-
             raise RunError("--scheduler: dask.distributed is niet geïnstalleerd; pip install distributed") from None
         except OSError as exc:
-            from analysis.batch.failures import RunError
-
             raise RunError(f"--scheduler {scheduler}: geen Dask-scheduler bereikbaar ({exc}); "
                            "controleer het adres (tcp://HOST:PORT)") from None
     return LocalExecutor(jobs, notebook_dir)

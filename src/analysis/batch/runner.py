@@ -15,24 +15,38 @@
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
+import multiprocessing.util
 import os
+import re
+import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
 import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.core import locks, paths
-from analysis.batch import executors, fingerprints, plan
+import yaml
+from tqdm import tqdm
+
+from analysis.batch import executors, fingerprints, kernels, plan
+from analysis.batch.failures import Interrupted, RunError, describe
 from analysis.batch.plan import Task
+from analysis.batch.startup import skip_slow_imports
+from analysis.build import coverage, gemeenten, monitors, observations
+from analysis.core import catalogue, locks, paths
+from analysis.core.areas import check_gemeentecode
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
-from analysis.batch.failures import Interrupted, RunError, describe
+from analysis.pages import landing, webpage
 
 MANIFEST = ".manifest.json"
 
@@ -52,15 +66,11 @@ def reports_dir(gm: str, root: Path | None = None) -> Path:
 
 
 def all_gemeenten() -> list[str]:
-    from analysis.build import gemeenten
-
     return gemeenten.codes()
 
 
 def default_gemeenten() -> list[str]:
     """Without --gemeente: every gemeente with a monitor definition in data/raw."""
-    from analysis.build import monitors
-
     codes = sorted(p.name for p in paths.RAW_DIR.glob("GM*") if (p / monitors.MONITOR_FILE).is_file())
     if not codes:
         raise RunError(f"geen gemeente met een {monitors.MONITOR_FILE} in {paths.RAW_DIR}; geef --gemeente GM0000 of --all")
@@ -68,23 +78,17 @@ def default_gemeenten() -> list[str]:
 
 
 def gemeente_name(gm: str) -> str:
-    from analysis.build import gemeenten
-
     return gemeenten.name(gm)
 
 
 def wijken_of(gm: str) -> dict[str, str]:
     """wijkcode -> wijknaam for one gemeente."""
-    from analysis.build import gemeenten
-
     df = gemeenten.wijken(gm)
     return dict(zip(df["wijkcode"], df["wijknaam"]))
 
 
 def regions() -> dict[str, list[str]]:
     """Named regions from data/raw/regions.yml (there is no province data in the mirror)."""
-    from analysis.build import monitors
-
     path = paths.RAW_DIR / monitors.REGIONS_FILE
     if not path.is_file():
         raise RunError(f"{path}: bestaat niet; --regio leest de regio's daaruit (provincies staan niet in de mirror)")
@@ -93,8 +97,6 @@ def regions() -> dict[str, list[str]]:
 
 def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = None, all_: bool = False) -> list[str]:
     """The gemeenten a run covers: --all, --regio NAME, --gemeente GM… (default: those with a monitor.yml)."""
-    from analysis.core.areas import check_gemeentecode
-
     if all_:
         return all_gemeenten()
     if regio:
@@ -108,8 +110,6 @@ def select_gemeenten(gemeenten: list[str] | None = None, regio: str | None = Non
 
 def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
     """The pages of pages.yml (overview, map, a profile per wijk); unknown codes fail fast with the valid list."""
-    from analysis.core.areas import check_gemeentecode
-
     gm = check_gemeentecode(gemeentecode)
     names = wijken_of(gm)
     if not names:
@@ -125,7 +125,7 @@ def tasks_for(gemeentecode: str, wijken: list[str] | None = None) -> list[Task]:
 
 @functools.cache
 def _declared(nb_path: str, mtime: float) -> frozenset:
-    import papermill as pm
+    import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
 
     return frozenset(pm.inspect_notebook(nb_path))
 
@@ -145,10 +145,6 @@ def check_parameters(tasks: list[Task], notebook_dir: Path) -> None:
 
 def build_processed(gm: str, digest: str) -> dict:
     """Build one gemeente's processed data (in a worker or here); returns ok/error, never raises."""
-    from analysis.build import observations
-
-    import warnings
-
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -172,8 +168,6 @@ def warning_messages(caught) -> list[str]:
 
 def build_warnings(outcomes: list[dict]) -> list[str]:
     """The builds' warnings, one line per kind: the same message for many gemeenten is said once."""
-    import re
-
     groups: dict[str, list[tuple[str, str]]] = {}
     for res in outcomes:
         for msg in res.get("warnings", []):
@@ -193,9 +187,6 @@ def build_warnings(outcomes: list[dict]) -> list[str]:
 @functools.cache
 def _scratch() -> Path:
     """This worker's private folder for papermill's output notebook (unique per process)."""
-    import multiprocessing.util
-    import shutil
-
     path = Path(tempfile.mkdtemp(prefix=f"wijkmonitor-{os.getpid()}-"))
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(path, True), exitpriority=5)
     return path
@@ -206,16 +197,14 @@ def page(nb_path: Path, title: str, name: str | None = None) -> tuple[str, dict]
 
     A light page: vega JS and CSS in reports/_static/, linked relatively.
     """
-    from analysis.pages import webpage
-
     return webpage.to_page(Path(nb_path), title, name=name)
 
 
 def execute(task: Task, notebook_dir: str, fp: str) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
-    import papermill as pm
+    import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
 
-    from analysis.batch.engine import ENGINE_NAME
+    from analysis.batch.engine import ENGINE_NAME  # imports papermill
 
     t0 = time.perf_counter()
     tmp_nb = _scratch() / f"{task.gemeente}-{task.name}-{os.urandom(4).hex()}.ipynb"
@@ -311,9 +300,6 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
 
 def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
     """reports/<GM>/index.html: analysis.pages.landing's page (map, headline); a plain list if that fails."""
-    from analysis.build import coverage, monitors, observations
-    from analysis.pages import landing
-
     out = reports_dir(gm, root)
     try:
         return landing.write_gemeente_index(root, gm, obs=observations.load(gm), links=plan.landing_links(),
@@ -334,10 +320,6 @@ def _check_out(out: Path) -> None:
 
 def _preflight() -> None:
     """Inputs every notebook reads: check them once here, so a broken one is named once."""
-    import yaml
-
-    from analysis.core import catalogue
-
     try:
         catalogue.catalogue()
     except yaml.YAMLError as exc:
@@ -351,8 +333,23 @@ def _results_of(results: dict[tuple[str, str], dict], gm: str) -> dict[str, dict
     return {n: r for (g, n), r in results.items() if g == gm}
 
 
-class _Stop(Exception):
-    pass
+@dataclass
+class _Run:
+    """One run's state, from plan to publish."""
+    root: Path | None  # --out, or None for reports/
+    root_dir: Path
+    nb_dir: Path
+    say: Callable[[str], None]
+    debug: bool
+    by_gm: dict[str, list[Task]] = field(default_factory=dict)
+    gm_failed: dict[str, str] = field(default_factory=dict)
+    executor: object = None
+    results: dict[tuple[str, str], dict] = field(default_factory=dict)
+    manifests: dict[str, dict] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    landed: set[str] = field(default_factory=set)
+    done: int = 0
+    total: int = 0
 
 
 def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jobs: int | None = None,
@@ -361,182 +358,211 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             scheduler=None, wait: bool = True, build: bool = True, debug: bool = False) -> dict:
     """Execute every task whose inputs changed; returns a summary with ran, skipped, failed, gemeenten.
 
-    `out_dir` is the reports root (reports/); each gemeente's outputs go to `<out_dir>/<GM>/`.
-    `tasks` replaces the generated task list (its gemeenten are taken from the parameters).
+    plan (tasks per gemeente) -> build (processed data where stale) -> execute (the notebooks whose
+    fingerprint changed) -> publish (landing pages). `out_dir` is the reports root (reports/); each
+    gemeente's outputs go to `<out_dir>/<GM>/`. `tasks` replaces the generated task list (its
+    gemeenten are taken from the parameters).
     """
-    from tqdm import tqdm
-
     t0 = time.perf_counter()
     if jobs is not None and jobs < 1:
         raise RunError(f"--jobs {jobs}: moet een positief geheel getal zijn (bijv. --jobs 2)")
-    root = Path(out_dir) if out_dir is not None else None
-    root_dir = root or paths.REPORTS_DIR
-    _check_out(root_dir)
-    nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)
-    say = (lambda *a, **k: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-
-    # Tasks per gemeente; a gemeente whose task list fails (unknown code) is reported and skipped.
-    gm_failed: dict[str, str] = {}
-    by_gm: dict[str, list[Task]] = {}
-    if tasks is not None:
-        for t in tasks:
-            by_gm.setdefault(t.gemeente, []).append(t)
-    else:
-        gms = gemeenten or ([gemeentecode] if gemeentecode else default_gemeenten())
-        for gm in gms:
-            try:
-                by_gm[gm] = tasks_for(gm, wijken if len(gms) == 1 else None)
-            except WijkmonitorError as exc:
-                if len(gms) == 1:
-                    raise
-                gm_failed[gm] = describe(exc)
-    from analysis.batch.startup import skip_slow_imports
-
+    run = _plan(gemeentecode, wijken, out_dir, notebook_dir, tasks, gemeenten, quiet, debug)
     skip_slow_imports()  # this process imports nbformat too
-
-    with locks.hold(root_dir, wait=wait, what="run"):
-        executor = None
-        results: dict[tuple[str, str], dict] = {}
-        landed: set[str] = set()
-        skipped: list[str] = []
-        manifests: dict[str, dict] = {}
-        done = total = 0
-        main_thread = threading.current_thread() is threading.main_thread()
-        old_term = signal.getsignal(signal.SIGTERM)
-
-        def _on_term(*_):
-            raise KeyboardInterrupt
-
-        if main_thread:  # SIGTERM stops the run as Ctrl-C does
-            signal.signal(signal.SIGTERM, _on_term)
+    jobs = jobs or os.cpu_count() or 1
+    with locks.hold(run.root_dir, wait=wait, what="run"), _sigterm_as_ctrl_c():
         try:
-            # 1. processed data, built where missing or stale
-            digests = {gm: fingerprints.build_digest(gm) for gm in by_gm} if build else {}
-            stale = [gm for gm in by_gm if build and not fingerprints.processed_fresh(gm, digests[gm])]
-            jobs = jobs or os.cpu_count() or 1
-            if stale:
-                say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
-                distributed = bool(scheduler or os.environ.get(executors.SCHEDULER_ENV))
-                if len(stale) == 1 or jobs == 1 or distributed:  # builds write to this machine's data/processed
-                    outcomes = [build_processed(gm, digests[gm]) for gm in stale]
-                else:  # the same pool then runs the notebooks
-                    executor = executors.LocalExecutor(jobs, str(nb_dir))
-                    outcomes = [r for _, r in executor.run(build_processed, [(gm, digests[gm]) for gm in stale])]
-                for line in build_warnings([r for r in outcomes if isinstance(r, dict)]):
-                    say(line)
-                for res in outcomes:
-                    if isinstance(res, BaseException):
-                        raise res
-                    if not res["ok"]:
-                        gm_failed[res["gm"]] = f"verwerkte data: {res['error']}"
-                        if debug:
-                            say(res["trace"])
-            # 2. what needs to run
-            todo = []
-            for gm, ts in by_gm.items():
-                if gm in gm_failed:
-                    continue
-                out = reports_dir(gm, root)
-                out.mkdir(parents=True, exist_ok=True)
-                manifests[gm] = load_manifest(out, warn=say)
-                shared = fingerprints.shared_digest(gm)
-                for t in ts:
-                    fp = fingerprints.fingerprint(t, shared, nb_dir)
-                    fresh = manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
-                        and (out / f"{t.name}.html").is_file()
-                    if fresh and not force:
-                        skipped.append(f"{gm}/{t.name}")
-                    else:
-                        todo.append((t, fp))
-            total = len(todo)
-            # 3. run, writing each result as it arrives
-            if todo:
-                check_parameters([t for t, _ in todo], nb_dir)
-                _preflight()
-                from analysis.pages import webpage
-
-                webpage.ensure_static(root_dir)  # reports/_static/ for the light pages, written here
-                if executor is None:
-                    executor = executors.make(min(jobs, len(todo)), str(nb_dir), scheduler)
-                bar = tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr)
-                # A gemeente's landing page is written as soon as its last notebook is in, while the
-                # workers go on with the next gemeenten (not all at the end: 0.1 s each, serial).
-                pending = {gm: 0 for gm in by_gm}
-                for t, _ in todo:
-                    pending[t.gemeente] += 1
-                try:
-                    for i, res in executor.run(execute, [(t, str(nb_dir), fp) for t, fp in todo]):
-                        t, fp = todo[i]
-                        if isinstance(res, BaseException):
-                            res = {"name": t.name, "gm": t.gemeente, "ok": False, "error": describe(res), "seconds": 0}
-                        gm, out = t.gemeente, reports_dir(t.gemeente, root)
-                        if res["ok"]:
-                            try:
-                                for fname, data in (res.pop("files", None) or {}).items():
-                                    write_bytes_atomic(out / fname, data if isinstance(data, bytes) else data.encode())
-                                write_bytes_atomic(out / f"{t.name}.html", res.pop("html"))
-                                write_bytes_atomic(out / f"{t.name}.ipynb", res.pop("ipynb"))
-                            except OSError as exc:
-                                if exc.filename is None:
-                                    exc.filename = str(out / f"{t.name}.html")
-                                raise RunError(describe(exc)) from None
-                            manifests[gm][t.name] = fp
-                        else:
-                            manifests[gm].pop(t.name, None)
-                        save_manifest(out, manifests[gm])
-                        results[(gm, t.name)] = res
-                        done += 1
-                        bar.update()
-                        pending[gm] -= 1
-                        if pending[gm] == 0:
-                            write_landing(root_dir, gm, by_gm[gm], _results_of(results, gm), say)
-                            landed.add(gm)
-                finally:
-                    bar.close()
+            if build:
+                _build(run, jobs, scheduler)
+            _execute(run, _todo(run, force), jobs, scheduler, quiet)
         except KeyboardInterrupt:
-            if executor is not None:
-                executor.abort()
-            executor = None
-            for gm, m in manifests.items():
+            _abort(run)
+            for gm, m in run.manifests.items():
                 try:
-                    save_manifest(reports_dir(gm, root), m)
+                    save_manifest(reports_dir(gm, run.root), m)
                 except OSError:
                     pass
-            raise Interrupted(f"afgebroken: {done} klaar, {total - done} niet") from None
+            raise Interrupted(f"afgebroken: {run.done} klaar, {run.total - run.done} niet") from None
         except BaseException:
-            if executor is not None:
-                executor.abort()
-                executor = None
+            _abort(run)
             raise
         finally:
-            if main_thread:
-                signal.signal(signal.SIGTERM, old_term)
-            if executor is not None:
-                executor.close()
-        for gm, ts in by_gm.items():
-            gm_results = _results_of(results, gm)
-            if gm in gm_failed or gm in landed or (not gm_results and (reports_dir(gm, root) / "index.html").is_file()):
-                continue  # written during the run, or nothing ran: its landing page is current
-            write_landing(root_dir, gm, ts, gm_results, say)
-        from analysis.pages import landing
+            if run.executor is not None:
+                run.executor.close()
+        _publish(run)
+    return _summary(run, time.perf_counter() - t0, quiet)
 
-        if results or not (root_dir / "index.html").is_file():
-            landing.write_root_index(root_dir, plan.landing_links())
 
-    failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in results.items() if not r["ok"]]
-    summary = {"ran": [n for (g, n), r in results.items() if r["ok"]], "skipped": [s.split("/", 1)[1] for s in skipped],
-               "failed": failed, "gemeenten_failed": gm_failed, "seconds": time.perf_counter() - t0,
-               "out_dir": root_dir, "gemeenten": list(by_gm)}
-    if not quiet:
-        print(f"{len(summary['ran'])} uitgevoerd, {len(skipped)} ongewijzigd, {len(failed)} mislukt"
-              f"{f', {len(gm_failed)} gemeente(n) overgeslagen' if gm_failed else ''} "
-              f"in {summary['seconds']:.1f} s -> {root_dir / 'index.html'}")
-        for gm, why in gm_failed.items():
-            print(f"OVERGESLAGEN {gm}: {why}", file=sys.stderr)
-        for r in failed:
-            print(f"MISLUKT {r['gemeente']}/{r['name']}: {r['error']}", file=sys.stderr)
-            if debug and r.get("trace"):
-                print(r["trace"], file=sys.stderr)
+def _plan(gemeentecode, wijken, out_dir, notebook_dir, tasks, gemeenten, quiet, debug) -> _Run:
+    """Tasks per gemeente; a gemeente whose task list fails (unknown code) is reported and skipped."""
+    root = Path(out_dir) if out_dir is not None else None
+    run = _Run(root=root, root_dir=root or paths.REPORTS_DIR, nb_dir=Path(notebook_dir or paths.NOTEBOOK_DIR),
+               say=(lambda *a, **k: None) if quiet else (lambda msg: print(msg, file=sys.stderr, flush=True)),
+               debug=debug)
+    _check_out(run.root_dir)
+    if tasks is not None:
+        for t in tasks:
+            run.by_gm.setdefault(t.gemeente, []).append(t)
+        return run
+    gms = gemeenten or ([gemeentecode] if gemeentecode else default_gemeenten())
+    for gm in gms:
+        try:
+            run.by_gm[gm] = tasks_for(gm, wijken if len(gms) == 1 else None)
+        except WijkmonitorError as exc:
+            if len(gms) == 1:
+                raise
+            run.gm_failed[gm] = describe(exc)
+    return run
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c():
+    """SIGTERM stops the run as Ctrl-C does (only the main thread can set a handler)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _on_term(*_):
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, _on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _abort(run: _Run) -> None:
+    if run.executor is not None:
+        run.executor.abort()
+        run.executor = None
+
+
+def _build(run: _Run, jobs: int, scheduler) -> None:
+    """Processed data, built where missing or stale (fingerprints.build_digest)."""
+    digests = {gm: fingerprints.build_digest(gm) for gm in run.by_gm}
+    stale = [gm for gm in run.by_gm if not fingerprints.processed_fresh(gm, digests[gm])]
+    if not stale:
+        return
+    run.say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
+    distributed = bool(scheduler or os.environ.get(executors.SCHEDULER_ENV))
+    if len(stale) == 1 or jobs == 1 or distributed:  # builds write to this machine's data/processed
+        outcomes = [build_processed(gm, digests[gm]) for gm in stale]
+    else:  # the same pool then runs the notebooks
+        run.executor = executors.LocalExecutor(jobs, str(run.nb_dir))
+        outcomes = [r for _, r in run.executor.run(build_processed, [(gm, digests[gm]) for gm in stale])]
+    for line in build_warnings([r for r in outcomes if isinstance(r, dict)]):
+        run.say(line)
+    for res in outcomes:
+        if isinstance(res, BaseException):
+            raise res
+        if not res["ok"]:
+            run.gm_failed[res["gm"]] = f"verwerkte data: {res['error']}"
+            if run.debug:
+                run.say(res["trace"])
+
+
+def _todo(run: _Run, force: bool) -> list[tuple[Task, str]]:
+    """The tasks whose fingerprint changed or whose outputs are missing (all with `force`)."""
+    todo = []
+    for gm, ts in run.by_gm.items():
+        if gm in run.gm_failed:
+            continue
+        out = reports_dir(gm, run.root)
+        out.mkdir(parents=True, exist_ok=True)
+        run.manifests[gm] = load_manifest(out, warn=run.say)
+        shared = fingerprints.shared_digest(gm)
+        for t in ts:
+            fp = fingerprints.fingerprint(t, shared, run.nb_dir)
+            fresh = run.manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
+                and (out / f"{t.name}.html").is_file()
+            if fresh and not force:
+                run.skipped.append(f"{gm}/{t.name}")
+            else:
+                todo.append((t, fp))
+    run.total = len(todo)
+    return todo
+
+
+def _execute(run: _Run, todo: list[tuple[Task, str]], jobs: int, scheduler, quiet: bool) -> None:
+    """Run the tasks on the executor, writing each result as it arrives.
+
+    A gemeente's landing page is written as soon as its last notebook is in, while the workers go
+    on with the next gemeenten (not all at the end: 0.1 s each, serial).
+    """
+    if not todo:
+        return
+    check_parameters([t for t, _ in todo], run.nb_dir)
+    _preflight()
+    webpage.ensure_static(run.root_dir)  # reports/_static/ for the light pages, written here
+    if run.executor is None:
+        run.executor = executors.make(min(jobs, len(todo)), str(run.nb_dir), scheduler)
+    pending = {gm: 0 for gm in run.by_gm}
+    for t, _ in todo:
+        pending[t.gemeente] += 1
+    with tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr) as bar:
+        for i, res in run.executor.run(execute, [(t, str(run.nb_dir), fp) for t, fp in todo]):
+            t, fp = todo[i]
+            _record(run, t, fp, res)
+            bar.update()
+            pending[t.gemeente] -= 1
+            if pending[t.gemeente] == 0:
+                write_landing(run.root_dir, t.gemeente, run.by_gm[t.gemeente], _results_of(run.results, t.gemeente),
+                              run.say)
+                run.landed.add(t.gemeente)
+
+
+def _record(run: _Run, t: Task, fp: str, res) -> None:
+    """Write one notebook's outputs (atomically) and its manifest entry."""
+    if isinstance(res, BaseException):
+        res = {"name": t.name, "gm": t.gemeente, "ok": False, "error": describe(res), "seconds": 0}
+    gm, out = t.gemeente, reports_dir(t.gemeente, run.root)
+    if res["ok"]:
+        try:
+            for fname, data in (res.pop("files", None) or {}).items():
+                write_bytes_atomic(out / fname, data if isinstance(data, bytes) else data.encode())
+            write_bytes_atomic(out / f"{t.name}.html", res.pop("html"))
+            write_bytes_atomic(out / f"{t.name}.ipynb", res.pop("ipynb"))
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(out / f"{t.name}.html")
+            raise RunError(describe(exc)) from None
+        run.manifests[gm][t.name] = fp
+    else:
+        run.manifests[gm].pop(t.name, None)
+    save_manifest(out, run.manifests[gm])
+    run.results[(gm, t.name)] = res
+    run.done += 1
+
+
+def _publish(run: _Run) -> None:
+    """The landing pages not written during the run, and the root index."""
+    for gm, ts in run.by_gm.items():
+        gm_results = _results_of(run.results, gm)
+        if gm in run.gm_failed or gm in run.landed or (
+                not gm_results and (reports_dir(gm, run.root) / "index.html").is_file()):
+            continue  # written during the run, or nothing ran: its landing page is current
+        write_landing(run.root_dir, gm, ts, gm_results, run.say)
+    if run.results or not (run.root_dir / "index.html").is_file():
+        landing.write_root_index(run.root_dir, plan.landing_links())
+
+
+def _summary(run: _Run, seconds: float, quiet: bool) -> dict:
+    failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in run.results.items() if not r["ok"]]
+    summary = {"ran": [n for (g, n), r in run.results.items() if r["ok"]],
+               "skipped": [s.split("/", 1)[1] for s in run.skipped], "failed": failed,
+               "gemeenten_failed": run.gm_failed, "seconds": seconds, "out_dir": run.root_dir,
+               "gemeenten": list(run.by_gm)}
+    if quiet:
+        return summary
+    print(f"{len(summary['ran'])} uitgevoerd, {len(run.skipped)} ongewijzigd, {len(failed)} mislukt"
+          f"{f', {len(run.gm_failed)} gemeente(n) overgeslagen' if run.gm_failed else ''} "
+          f"in {seconds:.1f} s -> {run.root_dir / 'index.html'}")
+    for gm, why in run.gm_failed.items():
+        print(f"OVERGESLAGEN {gm}: {why}", file=sys.stderr)
+    for r in failed:
+        print(f"MISLUKT {r['gemeente']}/{r['name']}: {r['error']}", file=sys.stderr)
+        if run.debug and r.get("trace"):
+            print(r["trace"], file=sys.stderr)
     return summary
 
 
@@ -545,10 +571,9 @@ def refresh_committed(notebook_dir: Path | None = None) -> None:
 
     Each on a fresh IPC kernel (no TCP warning), with the static SVG per chart that plain
     `jupyter nbconvert` needs (the batch run leaves it out)."""
-    import papermill as pm
+    import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
 
-    from analysis.batch import kernels
-    from analysis.batch.engine import ENGINE_NAME
+    from analysis.batch.engine import ENGINE_NAME  # imports papermill
 
     os.environ["WIJKMONITOR_CHART_SVG"] = "1"
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)

@@ -376,19 +376,9 @@ def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str,
     return _with_source(chart, source_line(rows, "wijkgrenzen CBS/PDOK 2024"))
 
 
-def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, metingen=None, *,
-             reference: str = NL_CODE, width: int = 380, height: int = 360) -> alt.VConcatChart:
-    """Interactive: pick indicator and meting; click a wijk to highlight it in the ranked bars.
-
-    Pure vega-lite parameters, so it works in JupyterLab and in exported HTML without a kernel.
-    The map colours the value itself on a diverging scale centred on the reference (Nederland, or
-    its latest value, or the gemeente's), set per indicator and meting; a line under the map says
-    which wijken have no value, or that the indicator has none for that meting.
-    """
-    metingen = list(metingen) if metingen is not None else period.metingen(obs, indicators, level="wijk", measured=True)
-    if not metingen:
-        raise NoDataError("verkenner: geen van de indicatoren heeft metingen")
-    shapes = wijk_shapes(gemeentecode)
+def _explorer_rows(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, metingen, reference: str,
+                   shapes) -> tuple[pd.DataFrame, list[dict], dict]:
+    """The explorer's data: a row per indicator|meting and wijk, a note per key, the colour range per key."""
     wijken = list(zip(shapes["wijkcode"], shapes["wijknaam"]))
     rows, notes, ranges = [], [], {}
     for ind in indicators:
@@ -420,7 +410,23 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
                              "waarde": fmt(ind, v) if pd.notna(v) else "geen gegevens",
                              "referentie": f"{ref['short']}: {fmt(ind, ref['value'])}",
                              "rang": 999 if pd.isna(v) else int(ranks.get(code))})
-    long = pd.DataFrame(rows)
+    return pd.DataFrame(rows), notes, ranges
+
+
+def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, metingen=None, *,
+             reference: str = NL_CODE, width: int = 380, height: int = 360) -> alt.VConcatChart:
+    """Interactive: pick indicator and meting; click a wijk to highlight it in the ranked bars.
+
+    Pure vega-lite parameters, so it works in JupyterLab and in exported HTML without a kernel.
+    The map colours the value itself on a diverging scale centred on the reference (Nederland, or
+    its latest value, or the gemeente's), set per indicator and meting; a line under the map says
+    which wijken have no value, or that the indicator has none for that meting.
+    """
+    metingen = list(metingen) if metingen is not None else period.metingen(obs, indicators, level="wijk", measured=True)
+    if not metingen:
+        raise NoDataError("verkenner: geen van de indicatoren heeft metingen")
+    shapes = wijk_shapes(gemeentecode)
+    long, notes, ranges = _explorer_rows(obs, indicators, gemeentecode, metingen, reference, shapes)
     geo = alt.Data(values=[{"wijkcode": c, "type": "Feature", "geometry": mapping(g)}
                            for c, g in zip(shapes["wijkcode"], shapes.geometry)])
     present = list(indicators)

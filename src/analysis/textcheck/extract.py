@@ -207,104 +207,11 @@ class Linker:
         items: list[Item] = []
         ctx: dict | None = None  # {'indicator', 'sentence', 'values': [Item]}
         for k, s in enumerate(sentences):
-            low = s.text.lower()
-            legend = bool(re.search(r"\bboven\b", low) and re.search(r"\bonder\b", low))
-            norm_claims = [] if legend else list(_NL_CLAIM.finditer(low)) + list(re.finditer(_NL_TREND_REF, low))
-            claim_spans = [(m.start(), m.end()) for m in norm_claims]
-            phrases = self._phrases(s)
-            areas, other_area = self._areas(s, claim_spans)
-            years, metings = self._periods(s)
-            numbers = self._numbers(s, phrases)
-            inds = {p[2] for p in phrases}
             if ctx and k - ctx["sentence"] > 2:
                 ctx = None
-            anaphor = bool(_ANAPHOR.search(s.text))
-            plural_ref = bool(_PLURAL_REF.search(s.text))
-            sentence_rate = _RATE.search(s.text)
-
-            def link(pos: int) -> tuple[str | None, bool, str]:
-                if len(inds) == 1:
-                    return next(iter(inds)), True, ""
-                if len(inds) > 1:
-                    before = [p for p in phrases if p[0] <= pos]
-                    p = before[-1] if before else min(phrases, key=lambda p: abs(p[0] - pos))
-                    return p[2], False, "meer dan één KPI in de zin"
-                if ctx and not plural_ref:
-                    return ctx["indicator"], anaphor, "" if anaphor else "KPI uit een eerdere zin"
-                return None, False, "geen KPI uit de catalogus herkend in de zin"
-
-            def area_of(pos: int) -> tuple[str | None, bool]:
-                if not areas:
-                    return self.default_area, self.default_area is not None and not other_area
-                codes = {a for _, a in areas}
-                if len(codes) == 1:
-                    return next(iter(codes)), not other_area
-                before = [a for p, a in areas if p <= pos]
-                return (before[-1] if before else areas[0][1]), False
-
-            # pair numbers with years: a year just after the value ('15,5% in 2022'), otherwise
-            # the last year between the previous value and this one ('In 2016 (0-meting) 25,5%').
-            prev_end = 0
-            sentence_items: list[Item] = []
-            for n in numbers:
-                from_value = bool(re.search(r"\bvan\s+$", s.text[:n["pos"]]))
-                between = [y for y in years if prev_end <= y["pos"] < n["pos"] and not y["claimed"]
-                           and (not y["ref"] or from_value)]
-                after = [y for y in years if y["pos"] >= n["end"] and not y["claimed"] and not y["ref"]
-                         and _AFTER_GAP.match(s.text[n["end"]:y["pos"]])]
-                year = None
-                if between:
-                    year = between[-1]
-                elif after:
-                    year = after[0]
-                if year:
-                    year["claimed"] = True
-                meting = year["meting"] if year else None
-                if meting is None:
-                    for mt in metings:
-                        if not mt["used"] and mt["pos"] >= n["end"] and re.match(r"^\s*[(%‰]*\s*$", s.text[n["end"]:mt["pos"]]):
-                            meting, mt["used"] = mt["meting"], True
-                            break
-                label = year["label"] if year else (f"{meting}-meting" if meting is not None else "")
-                ind, ind_strong, why = link(n["pos"])
-                area, area_strong = area_of(n["pos"])
-                it = Item(n["kind"], s.line_at(n["pos"]), k, n["pos"], ind, ind_strong, area, area_strong,
-                          n["value"], n["decimals"], n["unit"] or (_rate_unit(sentence_rate) if sentence_rate else None),
-                          n["text"], Period(year["year"] if year else None, meting, label))
-                if why:
-                    it.notes.append(why)
-                if _APPROX.search(s.text[:n["pos"]]):
-                    it.notes.append(f"benadering ('{_APPROX.search(s.text[:n['pos']]).group(0).strip()}')")
-                    it.period.strong = False
-                sub = [m.group(1) for m in _SUBGROUP.finditer(s.text)
-                       if not any(a <= m.start() < b for a, b, _ in phrases)
-                       and m.group(1).lower() not in self.labels.get(ind or "", "")]
-                if sub:
-                    it.notes.append(f"deelgroep genoemd ('{sub[0]}')")
-                    it.ind_strong = False
-                if "respectievelijk" in low and len(numbers) > 1:
-                    it.notes.append("'respectievelijk': waarden voor verschillende groepen")
-                    it.ind_strong = False
-                if it.kind == "change":
-                    m = re.search(r"\bsinds\s+((?:19|20)\d{2})", s.text)
-                    if m:
-                        it.since = Period(int(m.group(1)), None, m.group(1))
-                        it.period = Period()
-                        for y in years:
-                            if y["pos"] == m.start(1):
-                                it.since.meting = y["meting"]
-                prev_end = n["end"]
-                if not _keep(it, self.units):
-                    continue
-                sentence_items.append(it)
-                items.append(it)
-            # Years not claimed by any value: a lone one serves values without a year (weak).
-            free = [y for y in years if not y["claimed"]]
-            for it in sentence_items:
-                if it.kind == "value" and it.period.year is None and it.period.meting is None and len(free) == 1:
-                    it.period = Period(free[0]["year"], free[0]["meting"], free[0]["label"], strong=False)
-                    it.notes.append("jaar niet direct bij het getal genoemd")
-
+            st = self._sentence(s, k, ctx)
+            sentence_items = self._value_items(st)
+            items += sentence_items
             values = [it for it in sentence_items if it.kind == "value" and it.indicator]
             for ch in sentence_items:
                 if ch.kind == "change" and ch.indicator:
@@ -312,88 +219,244 @@ class Linker:
                               [v for v in (ctx["values"] if ctx else []) if v.indicator == ch.indicator]
                     ch.refs = earlier[-1:]
             # Claims: trends ('gestegen', 'gedaald', 'gelijk gebleven') and comparisons with Nederland.
-            claim_ind, claim_strong = (next(iter(inds)), True) if len(inds) == 1 else (None, False)
-            if not inds and ctx and not plural_ref:
-                claim_ind, claim_strong = ctx["indicator"], anaphor
+            claim_ind, claim_strong = (next(iter(st.inds)), True) if len(st.inds) == 1 else (None, False)
+            if not st.inds and ctx and not st.plural_ref:
+                claim_ind, claim_strong = ctx["indicator"], st.anaphor
             prior = [v for v in (ctx["values"] if ctx else []) if v.indicator == claim_ind]
-            nl_trend = bool(re.search(r"(?:landelijke|nationale)\s+trend|\bnederland\b|\blandelijk\b|nationaal\s+niveau", low))
-            trend_hits = []
-            norm, nidx = normalise(s.text)
-            for rx, claim in TRENDS:
-                for m in re.finditer(rx, norm):
-                    p = nidx[m.start()]
-                    if not any(a <= p < b for a, b, _ in trend_hits):
-                        trend_hits.append((p, nidx[m.end() - 1] + 1, claim))
-            trend_hits.sort()
-            used: set[int] = set()
-            for j, (p, e, claim) in enumerate(trend_hits):
-                if claim_ind is None and not plural_ref:
-                    continue  # 'gelijk gebleven' in general prose is no KPI claim
-                stop = trend_hits[j + 1][0] if j + 1 < len(trend_hits) else len(s.text)
-                own = [v for v in values if v.indicator == claim_ind]
-                after = [v for v in own if p <= v.pos < stop]
-                before = [v for v in own if v.pos < p]
-                refs = []
-                if len(after) >= 2:
-                    refs = [after[0], after[-1]]
-                elif len(after) == 1:
-                    earlier = before or prior
-                    refs = [earlier[-1], after[0]] if earlier else []
-                elif len(before) >= 2 and not used:
-                    refs = [before[-2], before[-1]]
-                elif not own and len(prior) >= 2:
-                    refs = [prior[-2], prior[-1]]
-                since = None
-                m = re.search(r"\bsinds\s+((?:19|20)\d{2})", s.text)
-                if m and not refs and (own or prior):
-                    since = Period(int(m.group(1)), None, m.group(1))
-                    refs = [(own or prior)[-1]]
-                free_here = [y for y in years if not y["claimed"] and trend_hits[j - 1][1] <= y["pos"] < stop] if j else \
-                    [y for y in years if not y["claimed"] and y["pos"] < stop and not after]
-                if not after and free_here and (own or prior):
-                    # 'ten opzichte van schooljaar 2022/2023 weer een daling': from that year to the last value
-                    y = free_here[-1]
-                    since = Period(y["year"], y["meting"], y["label"])
-                    refs = [(own or prior)[-1]]
-                elif not after and used and not since:
-                    refs = []
-                used.update(id(r) for r in refs)
-                if any(v.kind == "change" and v.indicator == claim_ind for v in sentence_items) and not after:
-                    continue  # 'gestegen met 5,4%' is checked as a change value
-                area = NL_CODE if (nl_trend and not after) else (refs[-1].area if refs else self.default_area)
-                it = Item("trend", s.line_at(p), k, p, claim_ind, claim_strong, area,
-                          bool(refs) and all(r.area_strong for r in refs) if area != NL_CODE else True,
-                          text=s.text[p:e], claim=claim, refs=refs, since=since)
-                if claim_ind is None:
-                    it.notes.append("geen KPI herkend" if not plural_ref else "verwijst naar meerdere eerdere cijfers")
-                if plural_ref:
-                    it.ind_strong = False
-                items.append(it)
-            for m in ([] if legend else _NL_CLAIM.finditer(low)):  # a legend: 'groen is onder, rood boven'
-                word = (m.group(1) or m.group(2) or "").split()[0]
-                refs = [v for v in values if v.indicator == claim_ind and v.area != NL_CODE] or \
-                       [v for v in prior if v.area != NL_CODE]
-                it = Item("versus_nl", s.line_at(m.start()), k, m.start(), claim_ind, claim_strong and not plural_ref,
-                          refs[-1].area if refs else self.default_area, bool(refs) and refs[-1].area_strong,
-                          text=s.text[m.start():m.end()], claim="above" if word in ("boven", "hoger") else "below",
-                          refs=refs[-1:])
-                if plural_ref:
-                    it.notes.append("verwijst naar meerdere eerdere cijfers")
-                items.append(it)
-
-            # context for the next sentences
-            if values and len({v.indicator for v in values}) == 1:
-                same = ctx and ctx["indicator"] == values[0].indicator
-                ctx = {"indicator": values[0].indicator, "sentence": k,
-                       "values": (ctx["values"] if same else []) + values}
-            elif len(inds) == 1:
-                ind = next(iter(inds))
-                ctx = {"indicator": ind, "sentence": k, "values": ctx["values"] if ctx and ctx["indicator"] == ind else []}
-            elif len(inds) > 1:
-                ctx = None
-            elif ctx and (values or anaphor):
-                ctx["sentence"] = k
+            items += self._trend_items(st, values, sentence_items, prior, claim_ind, claim_strong)
+            items += self._versus_nl_items(st, values, prior, claim_ind, claim_strong)
+            ctx = _next_context(ctx, st, values)
         return items
+
+    def _sentence(self, s: Sentence, k: int, ctx: dict | None) -> _Sentence:
+        """What one sentence holds: phrases, areas, periods, numbers, and how it refers back."""
+        low = s.text.lower()
+        legend = bool(re.search(r"\bboven\b", low) and re.search(r"\bonder\b", low))
+        norm_claims = [] if legend else list(_NL_CLAIM.finditer(low)) + list(re.finditer(_NL_TREND_REF, low))
+        phrases = self._phrases(s)
+        areas, other_area = self._areas(s, [(m.start(), m.end()) for m in norm_claims])
+        years, metings = self._periods(s)
+        return _Sentence(s, k, low, legend, phrases, areas, other_area, years, metings, self._numbers(s, phrases),
+                         {p[2] for p in phrases}, ctx, bool(_ANAPHOR.search(s.text)), bool(_PLURAL_REF.search(s.text)),
+                         _RATE.search(s.text))
+
+    def _link(self, st: _Sentence, pos: int) -> tuple[str | None, bool, str]:
+        """The indicator of a value at `pos`, whether that is certain, and why not."""
+        if len(st.inds) == 1:
+            return next(iter(st.inds)), True, ""
+        if len(st.inds) > 1:
+            before = [p for p in st.phrases if p[0] <= pos]
+            p = before[-1] if before else min(st.phrases, key=lambda p: abs(p[0] - pos))
+            return p[2], False, "meer dan één KPI in de zin"
+        if st.ctx and not st.plural_ref:
+            return st.ctx["indicator"], st.anaphor, "" if st.anaphor else "KPI uit een eerdere zin"
+        return None, False, "geen KPI uit de catalogus herkend in de zin"
+
+    def _area_of(self, st: _Sentence, pos: int) -> tuple[str | None, bool]:
+        if not st.areas:
+            return self.default_area, self.default_area is not None and not st.other_area
+        codes = {a for _, a in st.areas}
+        if len(codes) == 1:
+            return next(iter(codes)), not st.other_area
+        before = [a for p, a in st.areas if p <= pos]
+        return (before[-1] if before else st.areas[0][1]), False
+
+    def _value_items(self, st: _Sentence) -> list[Item]:
+        """The sentence's values and changes, each with its year or meting.
+
+        Numbers pair with years: a year just after the value ('15,5% in 2022'), otherwise the last
+        year between the previous value and this one ('In 2016 (0-meting) 25,5%')."""
+        s, prev_end, out = st.s, 0, []
+        for n in st.numbers:
+            year = _year_of_number(st, n, prev_end)
+            meting = year["meting"] if year else None
+            if meting is None:
+                for mt in st.metings:
+                    if not mt["used"] and mt["pos"] >= n["end"] and re.match(r"^\s*[(%‰]*\s*$", s.text[n["end"]:mt["pos"]]):
+                        meting, mt["used"] = mt["meting"], True
+                        break
+            label = year["label"] if year else (f"{meting}-meting" if meting is not None else "")
+            ind, ind_strong, why = self._link(st, n["pos"])
+            area, area_strong = self._area_of(st, n["pos"])
+            it = Item(n["kind"], s.line_at(n["pos"]), st.k, n["pos"], ind, ind_strong, area, area_strong,
+                      n["value"], n["decimals"], n["unit"] or (_rate_unit(st.rate) if st.rate else None),
+                      n["text"], Period(year["year"] if year else None, meting, label))
+            if why:
+                it.notes.append(why)
+            self._qualify(st, it, n)
+            prev_end = n["end"]
+            if _keep(it, self.units):
+                out.append(it)
+        # Years not claimed by any value: a lone one serves values without a year (weak).
+        free = [y for y in st.years if not y["claimed"]]
+        for it in out:
+            if it.kind == "value" and it.period.year is None and it.period.meting is None and len(free) == 1:
+                it.period = Period(free[0]["year"], free[0]["meting"], free[0]["label"], strong=False)
+                it.notes.append("jaar niet direct bij het getal genoemd")
+        return out
+
+    def _qualify(self, st: _Sentence, it: Item, n: dict) -> None:
+        """Notes that weaken a value: approximation, a subgroup, 'respectievelijk', 'sinds <jaar>'."""
+        s = st.s
+        if _APPROX.search(s.text[:n["pos"]]):
+            it.notes.append(f"benadering ('{_APPROX.search(s.text[:n['pos']]).group(0).strip()}')")
+            it.period.strong = False
+        sub = [m.group(1) for m in _SUBGROUP.finditer(s.text)
+               if not any(a <= m.start() < b for a, b, _ in st.phrases)
+               and m.group(1).lower() not in self.labels.get(it.indicator or "", "")]
+        if sub:
+            it.notes.append(f"deelgroep genoemd ('{sub[0]}')")
+            it.ind_strong = False
+        if "respectievelijk" in st.low and len(st.numbers) > 1:
+            it.notes.append("'respectievelijk': waarden voor verschillende groepen")
+            it.ind_strong = False
+        if it.kind == "change":
+            m = re.search(r"\bsinds\s+((?:19|20)\d{2})", s.text)
+            if m:
+                it.since = Period(int(m.group(1)), None, m.group(1))
+                it.period = Period()
+                for y in st.years:
+                    if y["pos"] == m.start(1):
+                        it.since.meting = y["meting"]
+
+    def _trend_items(self, st: _Sentence, values: list[Item], sentence_items: list[Item], prior: list[Item],
+                     claim_ind: str | None, claim_strong: bool) -> list[Item]:
+        """Trend claims ('gestegen', 'gedaald', 'gelijk gebleven'), each with the values it is about."""
+        s, out = st.s, []
+        nl_trend = bool(re.search(r"(?:landelijke|nationale)\s+trend|\bnederland\b|\blandelijk\b|nationaal\s+niveau", st.low))
+        trend_hits = _trend_hits(s.text)
+        used: set[int] = set()
+        for j, (p, e, claim) in enumerate(trend_hits):
+            if claim_ind is None and not st.plural_ref:
+                continue  # 'gelijk gebleven' in general prose is no KPI claim
+            stop = trend_hits[j + 1][0] if j + 1 < len(trend_hits) else len(s.text)
+            own = [v for v in values if v.indicator == claim_ind]
+            after = [v for v in own if p <= v.pos < stop]
+            refs, since = _trend_refs(st, trend_hits, j, stop, own, after, prior, used)
+            used.update(id(r) for r in refs)
+            if any(v.kind == "change" and v.indicator == claim_ind for v in sentence_items) and not after:
+                continue  # 'gestegen met 5,4%' is checked as a change value
+            area = NL_CODE if (nl_trend and not after) else (refs[-1].area if refs else self.default_area)
+            it = Item("trend", s.line_at(p), st.k, p, claim_ind, claim_strong, area,
+                      bool(refs) and all(r.area_strong for r in refs) if area != NL_CODE else True,
+                      text=s.text[p:e], claim=claim, refs=refs, since=since)
+            if claim_ind is None:
+                it.notes.append("geen KPI herkend" if not st.plural_ref else "verwijst naar meerdere eerdere cijfers")
+            if st.plural_ref:
+                it.ind_strong = False
+            out.append(it)
+        return out
+
+    def _versus_nl_items(self, st: _Sentence, values: list[Item], prior: list[Item], claim_ind: str | None,
+                         claim_strong: bool) -> list[Item]:
+        """Comparisons with Nederland ('boven het landelijk gemiddelde'); none in a legend."""
+        s, out = st.s, []
+        for m in ([] if st.legend else _NL_CLAIM.finditer(st.low)):  # a legend: 'groen is onder, rood boven'
+            word = (m.group(1) or m.group(2) or "").split()[0]
+            refs = [v for v in values if v.indicator == claim_ind and v.area != NL_CODE] or \
+                   [v for v in prior if v.area != NL_CODE]
+            it = Item("versus_nl", s.line_at(m.start()), st.k, m.start(), claim_ind, claim_strong and not st.plural_ref,
+                      refs[-1].area if refs else self.default_area, bool(refs) and refs[-1].area_strong,
+                      text=s.text[m.start():m.end()], claim="above" if word in ("boven", "hoger") else "below",
+                      refs=refs[-1:])
+            if st.plural_ref:
+                it.notes.append("verwijst naar meerdere eerdere cijfers")
+            out.append(it)
+        return out
+
+
+@dataclass
+class _Sentence:
+    """One sentence as the Linker reads it."""
+    s: Sentence
+    k: int
+    low: str
+    legend: bool
+    phrases: list
+    areas: list
+    other_area: bool
+    years: list[dict]
+    metings: list[dict]
+    numbers: list[dict]
+    inds: set
+    ctx: dict | None
+    anaphor: bool
+    plural_ref: bool
+    rate: re.Match | None
+
+
+def _year_of_number(st: _Sentence, n: dict, prev_end: int) -> dict | None:
+    """The year a number is about (claimed, so no other number takes it)."""
+    s = st.s
+    from_value = bool(re.search(r"\bvan\s+$", s.text[:n["pos"]]))
+    between = [y for y in st.years if prev_end <= y["pos"] < n["pos"] and not y["claimed"]
+               and (not y["ref"] or from_value)]
+    after = [y for y in st.years if y["pos"] >= n["end"] and not y["claimed"] and not y["ref"]
+             and _AFTER_GAP.match(s.text[n["end"]:y["pos"]])]
+    year = between[-1] if between else (after[0] if after else None)
+    if year:
+        year["claimed"] = True
+    return year
+
+
+def _trend_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, claim) of each trend word in the sentence, in order, without overlaps."""
+    hits = []
+    norm, nidx = normalise(text)
+    for rx, claim in TRENDS:
+        for m in re.finditer(rx, norm):
+            p = nidx[m.start()]
+            if not any(a <= p < b for a, b, _ in hits):
+                hits.append((p, nidx[m.end() - 1] + 1, claim))
+    return sorted(hits)
+
+
+def _trend_refs(st: _Sentence, trend_hits, j: int, stop: int, own: list[Item], after: list[Item],
+                prior: list[Item], used: set[int]) -> tuple[list[Item], Period | None]:
+    """The values a trend claim compares (and 'sinds <jaar>' / 'ten opzichte van <jaar>')."""
+    p = trend_hits[j][0]
+    before = [v for v in own if v.pos < p]
+    refs = []
+    if len(after) >= 2:
+        refs = [after[0], after[-1]]
+    elif len(after) == 1:
+        earlier = before or prior
+        refs = [earlier[-1], after[0]] if earlier else []
+    elif len(before) >= 2 and not used:
+        refs = [before[-2], before[-1]]
+    elif not own and len(prior) >= 2:
+        refs = [prior[-2], prior[-1]]
+    since = None
+    m = re.search(r"\bsinds\s+((?:19|20)\d{2})", st.s.text)
+    if m and not refs and (own or prior):
+        since = Period(int(m.group(1)), None, m.group(1))
+        refs = [(own or prior)[-1]]
+    years = st.years
+    free_here = [y for y in years if not y["claimed"] and trend_hits[j - 1][1] <= y["pos"] < stop] if j else \
+        [y for y in years if not y["claimed"] and y["pos"] < stop and not after]
+    if not after and free_here and (own or prior):
+        # 'ten opzichte van schooljaar 2022/2023 weer een daling': from that year to the last value
+        y = free_here[-1]
+        since = Period(y["year"], y["meting"], y["label"])
+        refs = [(own or prior)[-1]]
+    elif not after and used and not since:
+        refs = []
+    return refs, since
+
+
+def _next_context(ctx: dict | None, st: _Sentence, values: list[Item]) -> dict | None:
+    """The indicator the next sentences may refer back to."""
+    if values and len({v.indicator for v in values}) == 1:
+        same = ctx and ctx["indicator"] == values[0].indicator
+        return {"indicator": values[0].indicator, "sentence": st.k, "values": (ctx["values"] if same else []) + values}
+    if len(st.inds) == 1:
+        ind = next(iter(st.inds))
+        return {"indicator": ind, "sentence": st.k, "values": ctx["values"] if ctx and ctx["indicator"] == ind else []}
+    if len(st.inds) > 1:
+        return None
+    if ctx and (values or st.anaphor):
+        ctx["sentence"] = st.k
+    return ctx
 
 
 def _rate_unit(m: re.Match) -> str:
