@@ -8,6 +8,10 @@ import pandas as pd
 
 from analysis.core.areas import check_gemeentecode
 from analysis.core.errors import UnknownAreaError
+from analysis.build import coverage
+from analysis.core.errors import SourceError
+from analysis.sources import pdok
+import pyogrio
 
 BOUNDARY_YEAR = 2024
 NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a gemeente
@@ -16,11 +20,6 @@ NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a
 @functools.lru_cache(maxsize=4)
 def _table(year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """Codes and names of the gemeente boundary layer (attributes only: no geometry is needed)."""
-    import pyogrio
-
-    from analysis.core.errors import SourceError
-    from analysis.sources import pdok
-
     path = pdok.boundary_path("gemeente", year, None) if hasattr(pdok, "boundary_path") else None
     if path is None:
         g = pdok.load_boundaries("gemeente", year, None)
@@ -74,8 +73,6 @@ def closest(text: str, year: int = BOUNDARY_YEAR, n: int = 3) -> list[str]:
 
 def wijken(gemeentecode: str, year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """The gemeente's wijken (wijkcode, wijknaam) in the boundary year; none is an error."""
-    from analysis.build import coverage
-
     code = check_gemeentecode(gemeentecode)
     shapes = coverage.boundaries("wijk", year, code)
     if shapes.empty:

@@ -29,6 +29,7 @@ from analysis.core.errors import NoDataError
 from analysis.core.numbers import format_nl
 from analysis.build import coverage
 from analysis.sources import pdok
+from analysis.rules.region import region_rows
 
 NO_DATA_COLOUR = "#d0d0d0"
 SCHEME = "pinkyellowgreen"  # ColorBrewer PiYG: diverging, colour-blind safe; green = favourable
@@ -479,8 +480,6 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
 def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicators: list[str],
                           meting: int | None = None) -> alt.FacetChart:
     """Dot chart: the gemeente per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
-    from analysis.core.catalogue import catalogue
-
     gname = period.area_name(obs, gemeentecode)
 
     def pairs(m):
@@ -503,7 +502,7 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
     if not rows:
         raise NoDataError(f"{gname}: geen KPI met een cijfer van de gemeente en Nederland in de {meting}-meting")
     df = pd.DataFrame(rows)
-    cat = catalogue()
+    cat = catalogue.catalogue()
     df["index"] = (df["gemeente"] / df["nederland"] * 100).round(1)
     df["kpi"] = df["indicator"].map(cat["label"])
     df["opgave"] = df["indicator"].map(cat["opgave"]).fillna("Overig").str.split(";").str[0]
@@ -672,8 +671,6 @@ class _Codes:
 
 def _region_values(obs: pd.DataFrame, indicator: str, gemeentecodes) -> pd.DataFrame:
     """Yearly gemeente-level values (kwb_gemeenten preferred, else KWB editions) and Nederland's."""
-    from analysis.rules.region import region_rows
-
     rows = region_rows(obs, gemeentecodes if hasattr(gemeentecodes, "gemeenten") else _Codes(gemeentecodes))
     return rows[rows["indicator"] == indicator]
 

@@ -18,6 +18,10 @@ from analysis.build import monitors, observations
 from analysis.rules import trends
 from analysis.core.atomic import write_atomic, write_text_atomic
 from analysis.core.catalogue import indicator as catalogue_entry
+from analysis.core.errors import SourceError
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 WORKBOOK = "bijlagen.xlsx"
 
@@ -50,14 +54,8 @@ def sheets(gemeentecode: str, obs: pd.DataFrame | None = None, judgements: pd.Da
 
 def write_workbook(gemeentecode: str, out_dir: Path | None = None, **kw) -> dict[str, Path]:
     """Write the workbook and the CSV twins; returns the paths written."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     monitor = monitors.load(gemeentecode)
     if monitor.is_cbs_only:
-        from analysis.core.errors import SourceError
-
         raise SourceError(f"{gemeentecode}: geen monitor.yml met KPI-sets in {paths.gemeente_raw_dir(gemeentecode)}; "
                           "er zijn geen bijlagetabellen te maken")
     out_dir = Path(out_dir or paths.reports_dir(gemeentecode) / "tabellen")

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
 from analysis.core.errors import NoDataError
+from analysis.build import gemeenten
 
 ANY = "*"  # any metingen series (None means: rows without a series)
 
@@ -141,7 +142,6 @@ def area_name(obs: pd.DataFrame, code: str) -> str:
     if len(names):
         return str(names.iloc[0])
     try:  # not in the data: the gemeente register (boundary data)
-        from analysis.build import gemeenten  # noqa: PLC0415 (reads the boundary files only when needed)
 
         return gemeenten.name(code)
     except Exception:
