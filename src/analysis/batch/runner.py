@@ -47,6 +47,7 @@ from analysis.core.areas import check_gemeentecode
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
 from analysis.pages import webpage
+from analysis.core.settings import BOUNDARY_YEAR
 
 MANIFEST = ".manifest.json"
 
@@ -307,7 +308,7 @@ def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dic
     out = reports_dir(gm, root)
     try:
         return landing.write_gemeente_index(root, gm, obs=observations.load(gm), links=plan.landing_links(),
-                                            shapes=coverage.boundaries("wijk", 2024, gm),
+                                            shapes=coverage.boundaries("wijk", BOUNDARY_YEAR, gm),
                                             headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
                                             page_dir=out)
     except Exception as exc:  # the reports are written; a plain list rather than no index

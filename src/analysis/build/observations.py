@@ -160,11 +160,6 @@ def load_judgements(gemeentecode: str | None = None, out_dir: Path | None = None
     return pd.read_csv(path) if path and path.is_file() else None
 
 
-def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
-    """The indicator ids of one dataset, in table order."""
-    return list(obs.loc[obs["dataset"] == dataset, "indicator"].unique())
-
-
 def build(gemeentecode: str, out_dir: Path | None = None, strict: bool | None = None, refresh: bool = False) -> dict:
     """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv as one generation."""
     t0 = time.perf_counter()

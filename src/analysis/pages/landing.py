@@ -22,7 +22,7 @@ from analysis.charts.labels import Mercator
 from analysis.charts.maps import NO_DATA_COLOUR, _legend_format
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
-from analysis.core.errors import NoDataError
+from analysis.core.errors import NoDataError, WijkmonitorError
 from analysis.rules import period
 from analysis.sources import pdok
 from shapely.geometry import mapping
@@ -217,7 +217,7 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
 def _name_of(obs: pd.DataFrame, gemeentecode: str) -> str:
     try:
         return gemeenten.name(gemeentecode)
-    except Exception:
+    except WijkmonitorError:  # not in the boundary data: the name the observations give
         names = obs.loc[obs["area_code"] == gemeentecode, "area_name"].dropna()
         return str(names.iloc[0]) if len(names) else gemeentecode
 

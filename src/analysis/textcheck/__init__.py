@@ -51,24 +51,17 @@ def catalogue_entries() -> dict[str, dict]:
 
 
 def load_observations(gemeentecode: str) -> pd.DataFrame:
-    """The gemeente's observations: `observations.load(gm)` when it takes a code, else `load()`."""
-    try:
-        return observations.load(gemeentecode)
-    except TypeError:
-        return observations.load()
+    """The gemeente's observations (its current processed generation)."""
+    return observations.load(gemeentecode)
 
 
 def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
     """area code -> name for the gemeenten, their wijken and Nederland."""
     names = {NL_CODE: "Nederland"}
-    try:  # the per-gemeente boundary module, once it exists
-
-        for gm in gemeenten:
-            names[gm] = gm_mod.name(gm)
-            w = gm_mod.wijken(gm)
-            names.update(dict(zip(w["wijkcode"], w["wijknaam"])))
-    except (ImportError, AttributeError):
-        pass
+    for gm in gemeenten:
+        names[gm] = gm_mod.name(gm)
+        w = gm_mod.wijken(gm)
+        names.update(dict(zip(w["wijkcode"], w["wijknaam"])))
     prefixes = tuple("WK" + gm[2:] for gm in gemeenten)
     known = obs.dropna(subset=["area_name"]).drop_duplicates("area_code")
     for code, name in zip(known["area_code"], known["area_name"]):
@@ -78,11 +71,8 @@ def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
 
 
 def _known_gemeenten(obs: pd.DataFrame) -> dict[str, str]:
-    try:
-        return {c: gm_mod.name(c) for c in gm_mod.codes()}
-    except (ImportError, AttributeError):
-        g = obs[obs["area_code"].astype(str).str.startswith("GM")].dropna(subset=["area_name"])
-        return dict(zip(g["area_code"], g["area_name"]))
+    """Every gemeente of the boundary data, by code."""
+    return {c: gm_mod.name(c) for c in gm_mod.codes()}
 
 
 def detect_gemeente(doc: Document, obs: pd.DataFrame | None = None) -> str:
