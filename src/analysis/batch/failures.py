@@ -6,6 +6,7 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.errors import WijkmonitorError
+import yaml
 
 
 class RunError(WijkmonitorError):
@@ -46,8 +47,6 @@ def describe(exc: BaseException) -> str:
             return f"{where}: schijfquotum bereikt; maak ruimte vrij en start opnieuw"
         return f"{where}: {exc.strerror or exc}"
     try:
-        import yaml
-
         if isinstance(exc, yaml.YAMLError):
             mark = getattr(exc, "problem_mark", None)
             name = mark.name if mark is not None and not mark.name.startswith("<") else "YAML-bestand"

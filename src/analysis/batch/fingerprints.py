@@ -18,6 +18,7 @@ from analysis.build import generations
 from analysis.core import paths
 from analysis.core.atomic import write_text_atomic
 from analysis.sources import pdok
+from analysis.core.settings import BOUNDARY_YEAR
 
 PACKAGE = Path(__file__).resolve().parents[1]
 NOTEBOOK_LAYERS = ("core", "sources", "build", "rules", "charts", "pages")
@@ -47,11 +48,11 @@ def processed_files(gm: str) -> list[Path]:
 
 
 def _boundary_files(gm: str) -> list[Path]:
-    """The boundary files the gemeente's notebooks read (wijk and gemeente layer, 2024)."""
+    """The boundary files the gemeente's notebooks read (wijk and gemeente layer, BOUNDARY_YEAR)."""
     out = []
     for level in ("wijk", "gemeente"):
         try:
-            out.append(Path(pdok.boundary_path(level, 2024, gm)))
+            out.append(Path(pdok.boundary_path(level, BOUNDARY_YEAR, gm)))
         except Exception:  # a missing boundary file fails the notebook, which reports it
             pass
     return out

@@ -46,7 +46,8 @@ from analysis.core import catalogue, locks, paths
 from analysis.core.areas import check_gemeentecode
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
-from analysis.pages import landing, webpage
+from analysis.pages import webpage
+from analysis.core.settings import BOUNDARY_YEAR
 
 MANIFEST = ".manifest.json"
 
@@ -300,10 +301,14 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
 
 def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
     """reports/<GM>/index.html: analysis.pages.landing's page (map, headline); a plain list if that fails."""
+    # landing imports altair, and with it jsonschema: after run_all's skip_slow_imports, never at
+    # module import (measured: 0.75 s of grammar compiling per process, 1 s for altair itself).
+    from analysis.pages import landing
+
     out = reports_dir(gm, root)
     try:
         return landing.write_gemeente_index(root, gm, obs=observations.load(gm), links=plan.landing_links(),
-                                            shapes=coverage.boundaries("wijk", 2024, gm),
+                                            shapes=coverage.boundaries("wijk", BOUNDARY_YEAR, gm),
                                             headline=monitors.load(gm).headline, gemeente_name=gemeente_name(gm),
                                             page_dir=out)
     except Exception as exc:  # the reports are written; a plain list rather than no index
@@ -543,6 +548,8 @@ def _publish(run: _Run) -> None:
             continue  # written during the run, or nothing ran: its landing page is current
         write_landing(run.root_dir, gm, ts, gm_results, run.say)
     if run.results or not (run.root_dir / "index.html").is_file():
+        from analysis.pages import landing  # altair: see write_landing
+
         landing.write_root_index(run.root_dir, plan.landing_links())
 
 

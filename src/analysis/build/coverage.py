@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from analysis.sources import cbs, pdok
+from analysis.core.settings import BOUNDARY_YEAR
 
 
 def known_wijken(year: int, gemeentecode: str) -> set[str] | None:
@@ -34,7 +35,7 @@ def cbs_observations(gemeentecode: str, years=cbs.DEFAULT_YEARS, strict: bool | 
     return cbs.observations(gemeentecode, years, strict, refresh, national, expected_wijken=known_wijken)
 
 
-def boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | None = None,
+def boundaries(level: str = "wijk", year: int = BOUNDARY_YEAR, gemeentecode: str | None = None,
                refresh: bool = False) -> gpd.GeoDataFrame:
     """pdok.load_boundaries; wijken checked against the wijken of the CBS KWB data in the mirror
     for the year (2024: every gemeente, from 85984NED), so a boundary file lacking one is an error."""

@@ -8,27 +8,24 @@ import pandas as pd
 
 from analysis.core.areas import check_gemeentecode
 from analysis.core.errors import UnknownAreaError
+from analysis.build import coverage
+from analysis.core.errors import SourceError
+from analysis.sources import pdok
+import pyogrio
 
-BOUNDARY_YEAR = 2024
+from analysis.core.settings import BOUNDARY_YEAR
+
 NOT_A_GEMEENTE = {"GM0998"}  # CBS 'Buitenland': a code in the wijk layer, not a gemeente
 
 
 @functools.lru_cache(maxsize=4)
 def _table(year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """Codes and names of the gemeente boundary layer (attributes only: no geometry is needed)."""
-    import pyogrio
-
-    from analysis.core.errors import SourceError
-    from analysis.sources import pdok
-
-    path = pdok.boundary_path("gemeente", year, None) if hasattr(pdok, "boundary_path") else None
-    if path is None:
-        g = pdok.load_boundaries("gemeente", year, None)
-    else:
-        try:
-            g = pyogrio.read_dataframe(path, read_geometry=False, columns=["gemeentecode", "gemeentenaam"])
-        except Exception as exc:  # pyogrio raises several types for broken files
-            raise SourceError(f"{path}: gemeentecodes niet te lezen: {exc}") from None
+    path = pdok.boundary_path("gemeente", year, None)
+    try:
+        g = pyogrio.read_dataframe(path, read_geometry=False, columns=["gemeentecode", "gemeentenaam"])
+    except Exception as exc:  # pyogrio raises several types for broken files
+        raise SourceError(f"{path}: gemeentecodes niet te lezen: {exc}") from None
     g = g[~g["gemeentecode"].isin(NOT_A_GEMEENTE)]
     t = pd.DataFrame({"gemeentecode": g["gemeentecode"].astype(str).str.strip(), "gemeentenaam": g["gemeentenaam"]})
     if t["gemeentecode"].duplicated().any():
@@ -74,8 +71,6 @@ def closest(text: str, year: int = BOUNDARY_YEAR, n: int = 3) -> list[str]:
 
 def wijken(gemeentecode: str, year: int = BOUNDARY_YEAR) -> pd.DataFrame:
     """The gemeente's wijken (wijkcode, wijknaam) in the boundary year; none is an error."""
-    from analysis.build import coverage
-
     code = check_gemeentecode(gemeentecode)
     shapes = coverage.boundaries("wijk", year, code)
     if shapes.empty:

@@ -141,7 +141,3 @@ def publish(folder: Path, writers: dict[str, Callable[[Path], object]], keep: in
         clean(folder, keep)
         return gen
 
-
-def prune(folder: Path, keep: int = KEEP) -> None:
-    """Keep the current generation and the newest older ones (`keep` in all)."""
-    clean(folder, keep=max(keep - 1, 0))

@@ -13,6 +13,8 @@ import yaml
 from analysis.core import paths
 from analysis.core.areas import check_gemeentecode
 from analysis.core.errors import SourceError
+from analysis.build import gemeenten
+from analysis.core.catalogue import catalogue
 
 AREA_KINDS = ("wijk", "gemeente", "land", "regio")
 MONITOR_FILE = "monitor.yml"
@@ -81,8 +83,6 @@ def _read_yaml(path: Path) -> object:
 
 def regions(raw_dir: Path | None = None) -> dict[str, Region]:
     """Every region of `data/raw/regions.yml` (none when the file is absent)."""
-    from analysis.build import gemeenten
-
     path = Path(raw_dir or paths.RAW_DIR) / REGIONS_FILE
     if not path.is_file():
         return {}
@@ -106,9 +106,6 @@ def regions(raw_dir: Path | None = None) -> dict[str, Region]:
 
 def load(gemeentecode: str, raw_dir: Path | None = None) -> Monitor:
     """The monitor of a gemeente: its definition file, or the CBS-only monitor."""
-    from analysis.build import gemeenten
-    from analysis.core.catalogue import catalogue
-
     code = gemeenten.check(check_gemeentecode(gemeentecode))
     root = Path(raw_dir or paths.RAW_DIR)
     all_regions = regions(root)

@@ -21,6 +21,11 @@ from analysis.build import generations
 from analysis.core.areas import NL_CODE, level_of
 from analysis.core.catalogue import catalogue
 from analysis.core.errors import SourceError
+from analysis.build import coverage
+from analysis.build import gemeenten
+from analysis.build import judgements as judging, monitors
+from analysis.sources import cbs, cbs_v4
+from analysis.sources import measurements
 
 COLUMNS = ["area_code", "area_name", "area_level", "indicator", "dataset", "series", "meting", "year", "period",
            "value", "status", "source", "note"]
@@ -32,8 +37,6 @@ JUDGEMENTS_NAME = "kpi_judgements.csv"
 
 def measurement_rows(monitor, wijk_names: dict[str, str]) -> pd.DataFrame:
     """The gemeente's own measurements (data/raw/<GM>/*.csv|xlsx), validated, as observation rows."""
-    from analysis.sources import measurements
-
     if monitor.raw_dir is None:
         return pd.DataFrame(columns=COLUMNS)
     df = measurements.read_folder(monitor.raw_dir)
@@ -49,9 +52,6 @@ def measurement_rows(monitor, wijk_names: dict[str, str]) -> pd.DataFrame:
 
 def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.DataFrame]:
     """CBS figures: KWB per wijk, the gemeente series for the region, the national v4 series."""
-    from analysis.build import coverage
-    from analysis.sources import cbs, cbs_v4
-
     parts = [coverage.cbs_observations(monitor.code, strict=strict, refresh=refresh),
              cbs.gemeente_series(monitor.region_gemeenten()), _national_sums()]
     try:
@@ -66,8 +66,6 @@ def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.Da
 @functools.lru_cache(maxsize=1)
 def _national_sums() -> pd.DataFrame:
     """national_sums of the mirror's gemeente series, once per process (every gemeente's build uses it)."""
-    from analysis.sources import cbs
-
     return national_sums(cbs.gemeente_series)
 
 
@@ -78,8 +76,6 @@ def national_sums(gemeente_series) -> pd.DataFrame:
     would otherwise drop out of the older years. Only counts add up (inwoners, huishoudens, …);
     averages and shares are not derived.
     """
-    from analysis.build import gemeenten
-
     all_rows = gemeente_series(None)
     all_rows = all_rows[~all_rows["area_code"].isin(gemeenten.NOT_A_GEMEENTE)]
     units = catalogue()["unit"]
@@ -97,8 +93,6 @@ def national_sums(gemeente_series) -> pd.DataFrame:
 
 def collect(monitor, strict: bool | None = None, refresh: bool = False) -> pd.DataFrame:
     """Gather rows from every source into the tidy schema (not yet written)."""
-    from analysis.build import gemeenten
-
     wijken = gemeenten.wijken(monitor.code)
     wijk_names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
     parts = [measurement_rows(monitor, wijk_names)] + _cbs_rows(monitor, strict, refresh)
@@ -169,15 +163,8 @@ def load_judgements(gemeentecode: str | None = None, out_dir: Path | None = None
     return pd.read_csv(path) if path and path.is_file() else None
 
 
-def indicators_of(obs: pd.DataFrame, dataset: str) -> list[str]:
-    """The indicator ids of one dataset, in table order."""
-    return list(obs.loc[obs["dataset"] == dataset, "indicator"].unique())
-
-
 def build(gemeentecode: str, out_dir: Path | None = None, strict: bool | None = None, refresh: bool = False) -> dict:
     """Collect, validate and write observations.csv/.parquet and kpi_judgements.csv as one generation."""
-    from analysis.build import judgements as judging, monitors
-
     t0 = time.perf_counter()
     monitor = monitors.load(gemeentecode)
     obs = collect(monitor, strict=strict, refresh=refresh)

@@ -18,6 +18,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point, box
 from shapely.ops import polylabel
+import hashlib
+import numpy as np
 
 # DejaVu Sans Bold advance widths (em) for ' ' .. '~' (read once from the font's hmtx table).
 _ASCII_WIDTHS = [
@@ -108,8 +110,6 @@ class Mercator:
 
 
 def _project_array(p: Mercator, xy):
-    import numpy as np
-
     lon, lat = np.radians(xy[:, 0]), np.radians(xy[:, 1])
     return np.column_stack([p.k * lon + p.tx, p.ty - p.k * np.log(np.tan(np.pi / 4 + lat / 2))])
 
@@ -141,8 +141,6 @@ class _Plan:
     """
 
     def __init__(self, shapes, width, height, code_col, name_col, font_size, nfs, min_inside):
-        import numpy as np
-
         self.proj = Mercator(shapes.geometry, width, height)
         self.px = [self.proj.geometry(g) for g in shapes.geometry]
         for g in self.px:
@@ -172,8 +170,6 @@ _PLANS: dict[tuple, _Plan] = {}
 
 
 def _plan(shapes, width, height, code_col, name_col, font_size, nfs, min_inside) -> _Plan:
-    import hashlib
-
     geo = hashlib.blake2b(b"".join(shapely.to_wkb(shapes.geometry.values)), digest_size=16).hexdigest()
     key = (geo, tuple(shapes[code_col]), tuple(shapes[name_col]), width, height, font_size, nfs, min_inside)
     if key not in _PLANS:

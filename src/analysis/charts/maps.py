@@ -29,6 +29,8 @@ from analysis.core.errors import NoDataError
 from analysis.core.numbers import format_nl
 from analysis.build import coverage
 from analysis.sources import pdok
+from analysis.rules.region import region_rows
+from analysis.core.settings import BOUNDARY_YEAR
 
 NO_DATA_COLOUR = "#d0d0d0"
 SCHEME = "pinkyellowgreen"  # ColorBrewer PiYG: diverging, colour-blind safe; green = favourable
@@ -37,13 +39,8 @@ GUNSTIG, ONGUNSTIG, GELIJK = "#4d9221", "#c51b7d", "#bdbdbd"
 WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR = "#08306b", "#969696", "#000000"
 REGION_PALETTE = ["#2171b5", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22", "#e377c2"]
 FORMAT_LOCALE = vlc.get_format_locale("nl-NL")
-KLASSE_NL = {"below": "lager", "about_equal": "ongeveer gelijk", "above": "hoger"}
 NATIONAL_SERIES = "cbs_83841NED"  # yearly national series (v4 StatLine)
 REGION_DATASET = "kwb_gemeenten"  # gemeente attributes per year
-
-
-def klasse_nl(k) -> str:
-    return KLASSE_NL.get(k, "geen gegevens") if isinstance(k, str) else "geen gegevens"
 
 
 def setup() -> None:
@@ -91,7 +88,7 @@ def _with_source(chart, text: str):
 
 # --- geometry ------------------------------------------------------------------------------
 
-def wijk_shapes(gemeentecode: str, year: int = 2024, tolerance: float = 0.0002):
+def wijk_shapes(gemeentecode: str, year: int = BOUNDARY_YEAR, tolerance: float = 0.0002):
     """Simplified wijk polygons; read once per process (a kept kernel draws many maps)."""
     return _wijk_shapes(gemeentecode, year, tolerance).copy()
 
@@ -186,7 +183,7 @@ def _with_key(layer, key: alt.Chart | None):
 # --- the map -------------------------------------------------------------------------------
 
 def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
-              boundary_year: int = 2024, shapes=None, reference: str = NL_CODE):
+              boundary_year: int = BOUNDARY_YEAR, shapes=None, reference: str = NL_CODE):
     """Wijk polygons joined with the comparison against the reference, with Dutch tooltip texts."""
     c, ref = cmp.wijken(obs, indicator, gemeentecode, meting, year, reference)
     shapes = wijk_shapes(gemeentecode, boundary_year) if shapes is None else shapes
@@ -227,7 +224,7 @@ def _legend_format(indicator: str) -> str:
 
 
 def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int | None = None,
-               year: int | None = None, *, reference: str = NL_CODE, boundary_year: int = 2024,
+               year: int | None = None, *, reference: str = NL_CODE, boundary_year: int = BOUNDARY_YEAR,
                width: int = 440, height: int = 400, labels: bool = True, title=None, shapes=None,
                legend: bool = True, compact: bool = False):
     """Wijk map of one indicator coloured by its value on a scale centred on the reference's value.
@@ -373,7 +370,7 @@ def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str,
                         subtitle=[f"groen = gunstiger, roze = ongunstiger dan {ref_name}; grijs = geen gegevens",
                                   "elke kaart heeft een eigen schaal (zie de legenda eronder)"]))
     rows = obs[obs["indicator"].isin(indicators) & (obs["meting"] == meting)] if meting is not None else obs.iloc[:0]
-    return _with_source(chart, source_line(rows, "wijkgrenzen CBS/PDOK 2024"))
+    return _with_source(chart, source_line(rows, f"wijkgrenzen CBS/PDOK {BOUNDARY_YEAR}"))
 
 
 def _explorer_rows(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, metingen, reference: str,
@@ -471,7 +468,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
     top = alt.hconcat(_with_key(mapc, _key_chart(key_lines, width)), bars)
     chart = alt.vconcat(top, note)
     rows_src = obs[obs["indicator"].isin(indicators) & obs["meting"].isin(metingen)]
-    return _with_source(chart, source_line(rows_src, "wijkgrenzen CBS/PDOK 2024"))
+    return _with_source(chart, source_line(rows_src, f"wijkgrenzen CBS/PDOK {BOUNDARY_YEAR}"))
 
 
 # --- the gemeente and the wijk against references ------------------------------------------
@@ -479,8 +476,6 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
 def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicators: list[str],
                           meting: int | None = None) -> alt.FacetChart:
     """Dot chart: the gemeente per KPI as an index with Nederland = 100, one row per KPI, per opgave."""
-    from analysis.core.catalogue import catalogue
-
     gname = period.area_name(obs, gemeentecode)
 
     def pairs(m):
@@ -503,7 +498,7 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
     if not rows:
         raise NoDataError(f"{gname}: geen KPI met een cijfer van de gemeente en Nederland in de {meting}-meting")
     df = pd.DataFrame(rows)
-    cat = catalogue()
+    cat = catalogue.catalogue()
     df["index"] = (df["gemeente"] / df["nederland"] * 100).round(1)
     df["kpi"] = df["indicator"].map(cat["label"])
     df["opgave"] = df["indicator"].map(cat["opgave"]).fillna("Overig").str.split(";").str[0]
@@ -568,7 +563,7 @@ def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, gemeentenaam: str = "de
     return _with_source(chart, source or f"Bron: KPI-metingen van {gemeentenaam} (wijk, gemeente, Nederland)")
 
 
-def locator(gemeentecode: str, wijkcode: str, year: int = 2024, width: int = 320, height: int = 300):
+def locator(gemeentecode: str, wijkcode: str, year: int = BOUNDARY_YEAR, width: int = 320, height: int = 300):
     """The wijk highlighted within its gemeente; no other label covers it."""
     shapes = wijk_shapes(gemeentecode, year)
     shapes["gekozen"] = shapes["wijkcode"] == wijkcode
@@ -672,8 +667,6 @@ class _Codes:
 
 def _region_values(obs: pd.DataFrame, indicator: str, gemeentecodes) -> pd.DataFrame:
     """Yearly gemeente-level values (kwb_gemeenten preferred, else KWB editions) and Nederland's."""
-    from analysis.rules.region import region_rows
-
     rows = region_rows(obs, gemeentecodes if hasattr(gemeentecodes, "gemeenten") else _Codes(gemeentecodes))
     return rows[rows["indicator"] == indicator]
 
@@ -738,7 +731,7 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
         codes = sorted(set(sel_all.loc[sel_all["area_level"] == "gemeente", "area_code"]) | {highlight} - {None})
     highlight = highlight or codes[0]
     if gemeente_shapes is None:
-        gemeente_shapes = pdok.load_boundaries("gemeente", 2024, highlight)
+        gemeente_shapes = pdok.load_boundaries("gemeente", BOUNDARY_YEAR, highlight)
     sel = _region_values(obs, indicator, codes)
     gem = sel[sel["area_level"] == "gemeente"]
     if year is None and len(gem):  # the latest year all the region's gemeenten have, else the latest
@@ -790,7 +783,7 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
             subtitle=[meaning, f"omlijnd: {period.area_name(obs, highlight)}"
                       + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
-                        source_line(sel[sel["year"] == year], "gemeentegrenzen CBS/PDOK 2024"))
+                        source_line(sel[sel["year"] == year], f"gemeentegrenzen CBS/PDOK {BOUNDARY_YEAR}"))
 
 
 # --- output --------------------------------------------------------------------------------

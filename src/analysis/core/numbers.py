@@ -44,4 +44,3 @@ def format_nl(value: float | None, decimals: int = 1, unit: str = "") -> str:
 
 
 # d3-format locale for vega-lite charts: decimal comma, thousands dot.
-D3_LOCALE_NL = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}

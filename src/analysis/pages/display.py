@@ -16,6 +16,14 @@ import json
 import os
 
 import pandas as pd
+from IPython import get_ipython
+from altair.utils import schemapi
+from analysis.charts import maps
+from analysis.charts.maps import FORMAT_LOCALE
+from analysis.core.catalogue import catalogue
+from pandas.io.formats.style import Styler
+import altair as alt
+import vl_convert as vlc
 
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -29,8 +37,6 @@ VALIDATE_ENV = "WIJKMONITOR_CHART_VALIDATE"
 
 
 def _report_only() -> frozenset[str]:
-    from analysis.core.catalogue import catalogue
-
     cat = catalogue()
     flagged = cat.index[cat["report_only"].fillna(False).astype(bool)] if "report_only" in cat else []
     return frozenset(flagged) | {"unnamed_kpi_2a_row12"}
@@ -46,8 +52,6 @@ def reader_rows(df: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
 
     The index or column may hold indicator ids or their catalogue labels.
     """
-    from analysis.core.catalogue import catalogue
-
     labels = catalogue()["label"]
     drop = set(REPORT_ONLY_INDICATORS) | {labels[i] for i in REPORT_ONLY_INDICATORS if i in labels.index}
     if column is None and "indicator" in df.columns:
@@ -66,8 +70,6 @@ def chart_validation_enabled() -> bool:
 
 def _unchecked_chart_bundle(chart, include=None, exclude=None):
     """A chart's display bundle as altair's own `_repr_mimebundle_`, without schema validation."""
-    import altair as alt
-
     return alt.renderers.get()(chart.to_dict(validate=False, context={"pre_transform": False}))
 
 
@@ -80,8 +82,6 @@ def _keep_altair_class_table() -> None:
     kernels, where no new chart classes appear between notebooks; a changed altair without
     `_FromDict` is left alone.
     """
-    from altair.utils import schemapi
-
     cls = getattr(schemapi, "_FromDict", None)
     if cls is None or getattr(cls, "_wijkmonitor_tables", None) is not None:
         return
@@ -101,12 +101,8 @@ def _keep_altair_class_table() -> None:
 
 def _renderer(spec: dict, **metadata):
     """vega-lite JSON (interactive) + SVG (static fallback for viewers without vega)."""
-    from analysis.charts.maps import FORMAT_LOCALE
-
     bundle = {VEGALITE_MIME: spec, "text/plain": "<grafiek>"}
     if chart_svg_enabled():
-        import vl_convert as vlc
-
         try:
             bundle["image/svg+xml"] = vlc.vegalite_to_svg(spec, format_locale=FORMAT_LOCALE)
         except Exception:  # the interactive chart still works; the fallback is best effort
@@ -148,23 +144,16 @@ def _table_bundle(obj, include=None, exclude=None):
 
 def setup(ip=None) -> None:
     """What maps.setup does, plus the chart renderer with SVG and the table data bundle."""
-    import altair as alt
-
-    from analysis.charts import maps
-
     maps.setup()
     alt.renderers.register(RENDERER, _renderer)
     alt.renderers.enable(RENDERER)
     alt.renderers.set_embed_options(formatLocale=maps.FORMAT_LOCALE, actions=False)
     if ip is None:
-        from IPython import get_ipython
-
         ip = get_ipython()
     if ip is None:  # plain Python: nothing to register
         return
     fmt = ip.display_formatter.mimebundle_formatter
     fmt.for_type(pd.DataFrame, _table_bundle)
-    from pandas.io.formats.style import Styler
 
     fmt.for_type(Styler, _table_bundle)
     if not chart_validation_enabled():

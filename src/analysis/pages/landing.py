@@ -17,6 +17,15 @@ import pandas as pd
 
 from analysis.pages import webpage
 from analysis.core.atomic import write_text_atomic
+from analysis.build import gemeenten
+from analysis.charts.labels import Mercator
+from analysis.charts.maps import NO_DATA_COLOUR, _legend_format
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
+from analysis.core.errors import NoDataError, WijkmonitorError
+from analysis.rules import period
+from analysis.sources import pdok
+from shapely.geometry import mapping
 
 DEFAULT_HEADLINES = ("households_below_120pct_social_minimum_pct", "population_density")
 META = "wijkmonitor:gemeente"
@@ -38,10 +47,6 @@ def headline_values(obs: pd.DataFrame, indicator: str, wijken: pd.DataFrame) -> 
 
     Returns the table (wijkcode, wijknaam, value, waarde) and the period's label.
     """
-    from analysis.core.catalogue import fmt
-    from analysis.core.errors import NoDataError
-    from analysis.rules import period
-
     sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == "wijk")]
     try:
         meting, year = period.choose(obs, indicator, level="wijk")
@@ -65,8 +70,6 @@ def _numbers_that_fit(web, points, nr) -> set[str]:
     Amsterdam has 111 wijken on a 460 px map: drawn all, the numbers in the centre cover each
     other. A wijk without a number is still coloured, named in its tooltip and linked.
     """
-    from analysis.charts.labels import Mercator
-
     proj = Mercator(web.geometry, *MAP_SIZE)
     xy = {code: proj(p.x, p.y) for code, p in zip(web["wijkcode"], points)}
     kept: list[tuple[float, float]] = []
@@ -81,11 +84,6 @@ def _numbers_that_fit(web, points, nr) -> set[str]:
 
 def _map_spec(shapes, table: pd.DataFrame, indicator: str, legend_title: str) -> dict:
     """vega-lite: wijken coloured by the headline value, numbered, each linked to its profile."""
-    from shapely.geometry import mapping
-
-    from analysis.charts.maps import NO_DATA_COLOUR, _legend_format
-    from analysis.sources import pdok
-
     web = pdok.simplify_for_web(shapes)
     t = table.set_index("wijkcode")
     feats, points = [], []
@@ -148,8 +146,6 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     """Write `reports_root/<GM>/index.html` (or `page_dir/index.html`) from the pages on disk.
 
     `links`: (stem, label, description) of the pages to link (analysis.batch.plan.landing_links)."""
-    from analysis.core.catalogue import indicator as catalogue_entry
-
     reports_root = Path(reports_root)
     page_dir = Path(page_dir or reports_root / gemeentecode)
     webpage.ensure_static(reports_root)
@@ -220,10 +216,8 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
 
 def _name_of(obs: pd.DataFrame, gemeentecode: str) -> str:
     try:
-        from analysis.build import gemeenten  # the multi-gemeente data model, when present
-
         return gemeenten.name(gemeentecode)
-    except Exception:
+    except WijkmonitorError:  # not in the boundary data: the name the observations give
         names = obs.loc[obs["area_code"] == gemeentecode, "area_name"].dropna()
         return str(names.iloc[0]) if len(names) else gemeentecode
 

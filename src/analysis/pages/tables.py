@@ -16,6 +16,7 @@ from analysis.build import monitors, observations
 from analysis.core import paths
 from analysis.core.atomic import write_text_atomic
 from analysis.core.catalogue import indicator as catalogue_entry
+from analysis.core.errors import SourceError
 from analysis.pages import annex
 from analysis.rules import trends
 
@@ -46,8 +47,6 @@ def write_workbook(gemeentecode: str, out_dir: Path | None = None, **kw) -> dict
     and a CSV per KPI set; returns the paths written ('workbook', 'word', and one per KPI set)."""
     monitor = monitors.load(gemeentecode)
     if monitor.is_cbs_only:
-        from analysis.core.errors import SourceError
-
         raise SourceError(f"{gemeentecode}: geen monitor.yml met KPI-sets in {paths.gemeente_raw_dir(gemeentecode)}; "
                           "er zijn geen bijlagetabellen te maken")
     out_dir = Path(out_dir or paths.reports_dir(gemeentecode) / "tabellen")

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from analysis.core import paths
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
+from analysis.core.numbers import format_nl
+import vl_convert as vlc
 
 VEGALITE_PREFIX = "application/vnd.vegalite."
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"  # = display.TABLE_MIME (display imports pandas)
@@ -34,8 +36,6 @@ _CDN_SCRIPT = re.compile(r'<script[^>]*\ssrc="https?://[^"]*"[^>]*>\s*</script>'
 
 
 def bundle_path(cache_dir: Path | None = None) -> Path:
-    import vl_convert as vlc
-
     return Path(cache_dir or paths.PROCESSED_DIR) / f"vega-embed-bundle-vl-convert-{vlc.__version__}.js"
 
 
@@ -45,8 +45,6 @@ def vega_bundle(cache_dir: Path | None = None) -> Path:
     Bundling takes about a second, so it is done once (by `analysis build` or the first run)
     rather than for every page.
     """
-    import vl_convert as vlc
-
     path = bundle_path(cache_dir)
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,8 +53,6 @@ def vega_bundle(cache_dir: Path | None = None) -> Path:
 
 
 def vega_name() -> str:
-    import vl_convert as vlc
-
     return f"vega-{vlc.__version__}.js"
 
 
@@ -79,7 +75,7 @@ def ensure_static(reports_root: Path, bundle: Path | None = None) -> dict[str, P
 @functools.cache
 def html_exporter():
     """One exporter per process: building it compiles the Jinja templates (0.1 s)."""
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # 1.5 s (python -X importtime): only where pages are made
 
     # optimistic_validation: validate the notebook once after the preprocessors, not after each of them
     return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
@@ -88,8 +84,6 @@ def html_exporter():
 
 @functools.cache
 def _embed_options() -> str:
-    import vl_convert as vlc
-
     return json.dumps({"renderer": "svg", "actions": False, "formatLocale": vlc.get_format_locale("nl-NL")})
 
 
@@ -127,14 +121,12 @@ def table_html(payload: dict) -> str:
 
 
 def format_number(v: float) -> str:
-    from analysis.core.numbers import format_nl
-
     return "" if v != v else format_nl(v, 0 if float(v).is_integer() else 2, "")
 
 
 def _table_files(payload: dict) -> tuple[bytes, bytes]:
     """CSV (UTF-8 with BOM and ';', as Dutch Excel opens it) and .xlsx of one table."""
-    import pandas as pd
+    import pandas as pd  # 0.8 s (python -X importtime): the batch workers import this module before their kernel starts
 
     df = pd.DataFrame(payload["data"], columns=payload["columns"])
     csv = df.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
@@ -223,7 +215,7 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
     `rel_static`/`rel_root`: the `_static/` folder and the reports root relative to the page
     (a page in `reports/<GM>/`: "../_static" and ".."). `name` is the page's file stem.
     """
-    import nbformat
+    import nbformat  # 0.3 s (python -X importtime): only where pages are made
 
     self_contained = self_contained or rel_static is None
     nb_path = Path(nb_path)

@@ -8,6 +8,8 @@ from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError, UnknownIndicatorError
 from analysis.rules import period
+from analysis.build.judgements import judge
+from analysis.core.areas import gemeente_of
 
 CLASS_LABELS = {"below": "lager dan", "about_equal": "ongeveer gelijk aan", "above": "hoger dan", None: "niet te vergelijken"}
 STATUS_LABELS = {"not_published": "niet gepubliceerd in het rapport ('-')", "empty_cell": "lege cel in het rapport",
@@ -98,8 +100,6 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
 
 def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:
     """Which wijken lie above or below Nederland (or, without a national value, the gemeente)."""
-    from analysis.core.areas import gemeente_of
-
     c = compare(obs, indicator, meting, year)
     ref_name = "het landelijk cijfer"
     if c["reference_missing"].all():
@@ -127,8 +127,6 @@ def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = Non
 def change(obs: pd.DataFrame, indicator: str, level: str = "wijk", frm: int | None = None,
            to: int | None = None) -> pd.DataFrame:
     """Change per area between two metingen (default: the latest two), with the report's rule."""
-    from analysis.build.judgements import judge
-
     e = catalogue_entry(indicator)
     present = period.metingen(obs, indicator, period.default_series(obs, indicator))
     if to is None:

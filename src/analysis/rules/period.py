@@ -17,7 +17,8 @@ import pandas as pd
 
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
-from analysis.core.errors import NoDataError
+from analysis.core.errors import NoDataError, WijkmonitorError
+from analysis.build import gemeenten
 
 ANY = "*"  # any metingen series (None means: rows without a series)
 
@@ -141,10 +142,8 @@ def area_name(obs: pd.DataFrame, code: str) -> str:
     if len(names):
         return str(names.iloc[0])
     try:  # not in the data: the gemeente register (boundary data)
-        from analysis.build import gemeenten  # noqa: PLC0415 (reads the boundary files only when needed)
-
         return gemeenten.name(code)
-    except Exception:
+    except WijkmonitorError:  # not a gemeente of the boundary year, or no boundary file
         return code
 
 

@@ -7,14 +7,13 @@ from analysis.rules import compare as cmp, period
 from analysis.core.areas import NL_CODE, check_wijkcode
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
 from analysis.build.judgements import judge
+from analysis.build import gemeenten
+from analysis.core.areas import gemeente_of
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
     """(code, name) of a wijk of the gemeente's boundary data, also one without figures (a water
     wijk); an unknown code fails with the list of valid ones."""
-    from analysis.build import gemeenten
-    from analysis.core.areas import gemeente_of
-
     code = check_wijkcode(wijkcode)
     wijken = gemeenten.wijken(gemeente_of(code))
     names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))

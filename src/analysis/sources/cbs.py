@@ -30,6 +30,7 @@ from analysis.sources.tabular import strict_table
 from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
 from analysis.sources.cbs_v4 import MISSING, NUMBER
+from analysis.sources import cbs_v4
 
 KWB_TABLES = {2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
               2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}
@@ -380,7 +381,7 @@ def download_kwb(year: int, gemeentecode: str, dest: Path) -> None:
     Timeout, retries and backoff via `download.with_retries`; an empty answer or one without the
     gemeente's row is refused; the cache file is written atomically with a sidecar.
     """
-    import cbsodata  # imported here: only needed when neither cache nor mirror has the table
+    import cbsodata  # 0.14 s (python -X importtime): only when neither cache nor mirror has the table
 
     if year not in KWB_TABLES:
         raise SourceError(f"no known StatLine table for KWB {year}; known: {sorted(KWB_TABLES)}")
@@ -457,8 +458,6 @@ def observations(gemeentecode: str, years=DEFAULT_YEARS, strict: bool | None = N
     for exc in failed:
         warnings.warn(f"{exc}; continuing with the other editions", SourceWarning, stacklevel=2)
     if national:
-        from analysis.sources import cbs_v4
-
         try:
             parts.append(cbs_v4.national_low_income(refresh=refresh))
         except DownloadUnavailable as exc:  # pragma: no cover - the mirror holds the export

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.errors import SourceError
+from analysis.core.areas import NL_CODE
 
 REQUIRED = ("indicator", "area_code", "meting", "year", "value", "source")
 OPTIONAL = ("status", "note", "series")
@@ -92,7 +93,7 @@ def _records_csv(path: Path) -> tuple[list[str], list[tuple[int, list]], Dialect
 
 
 def _records_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list]], Dialect]:
-    import openpyxl
+    import openpyxl  # 0.3 s (python -X importtime): only for a gemeente that keeps xlsx
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -216,8 +217,6 @@ def validate(df: pd.DataFrame, monitor, wijkcodes: list[str], known_indicators: 
 
     Fills the default series (the monitor's first) for rows with a meting and no series.
     """
-    from analysis.core.areas import NL_CODE
-
     folder = monitor.raw_dir
     for r in df.itertuples():
         if r.indicator not in known_indicators:
@@ -262,8 +261,6 @@ def _fmt_meting(m) -> str:
 
 def _check_complete(df: pd.DataFrame, monitor, wijkcodes: list[str]) -> None:
     """Every KPI of a set has rows; a KPI measured at a meting has a row for every area of its set."""
-    from analysis.core.areas import NL_CODE
-
     for k in monitor.kpi_sets:
         areas = set()
         if "gemeente" in k.areas:

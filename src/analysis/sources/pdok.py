@@ -28,6 +28,7 @@ from analysis.core import paths
 from analysis.core.areas import check_gemeentecode, short_name
 from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
+from analysis.core.settings import BOUNDARY_YEAR
 
 CRS = "EPSG:4326"
 LEVELS = ("wijk", "buurt", "gemeente")
@@ -183,7 +184,7 @@ def _clockwise(geom):
     return geom
 
 
-def load_boundaries(level: str = "wijk", year: int = 2024, gemeentecode: str | None = None,
+def load_boundaries(level: str = "wijk", year: int = BOUNDARY_YEAR, gemeentecode: str | None = None,
                     expected_codes: list[str] | None = None, refresh: bool = False) -> gpd.GeoDataFrame:
     """Boundaries of one gemeente (level 'wijk' or 'buurt') or of all gemeenten ('gemeente').
 

@@ -26,6 +26,9 @@ from analysis.textcheck.document import Document, TextCheckError, from_lines, re
 from analysis.textcheck import kinds
 from analysis.textcheck.extract import Linker
 from analysis.textcheck.verify import Checker
+from analysis.build import gemeenten
+from analysis.build import gemeenten as gm_mod
+from analysis.build import observations
 
 COLUMNS = ["line", "kpi", "area", "text_value", "data_value", "verdict", "explanation"]
 VERDICTS = ("agrees", "disagrees", "not_checkable")
@@ -49,27 +52,17 @@ def catalogue_entries() -> dict[str, dict]:
 
 
 def load_observations(gemeentecode: str) -> pd.DataFrame:
-    """The gemeente's observations: `observations.load(gm)` when it takes a code, else `load()`."""
-    from analysis.build import observations
-
-    try:
-        return observations.load(gemeentecode)
-    except TypeError:
-        return observations.load()
+    """The gemeente's observations (its current processed generation)."""
+    return observations.load(gemeentecode)
 
 
 def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
     """area code -> name for the gemeenten, their wijken and Nederland."""
     names = {NL_CODE: "Nederland"}
-    try:  # the per-gemeente boundary module, once it exists
-        from analysis.build import gemeenten as gm_mod
-
-        for gm in gemeenten:
-            names[gm] = gm_mod.name(gm)
-            w = gm_mod.wijken(gm)
-            names.update(dict(zip(w["wijkcode"], w["wijknaam"])))
-    except (ImportError, AttributeError):
-        pass
+    for gm in gemeenten:
+        names[gm] = gm_mod.name(gm)
+        w = gm_mod.wijken(gm)
+        names.update(dict(zip(w["wijkcode"], w["wijknaam"])))
     prefixes = tuple("WK" + gm[2:] for gm in gemeenten)
     known = obs.dropna(subset=["area_name"]).drop_duplicates("area_code")
     for code, name in zip(known["area_code"], known["area_name"]):
@@ -79,20 +72,13 @@ def _names(obs: pd.DataFrame, gemeenten: list[str]) -> dict[str, str]:
 
 
 def _known_gemeenten(obs: pd.DataFrame) -> dict[str, str]:
-    try:
-        from analysis.build import gemeenten as gm_mod
-
-        return {c: gm_mod.name(c) for c in gm_mod.codes()}
-    except (ImportError, AttributeError):
-        g = obs[obs["area_code"].astype(str).str.startswith("GM")].dropna(subset=["area_name"])
-        return dict(zip(g["area_code"], g["area_name"]))
+    """Every gemeente of the boundary data, by code."""
+    return {c: gm_mod.name(c) for c in gm_mod.codes()}
 
 
 def detect_gemeente(doc: Document, obs: pd.DataFrame | None = None) -> str:
     """The gemeente named most often in the running text (at least three times), among every
     gemeente of the boundary data (or of `obs`)."""
-    from analysis.build import gemeenten
-
     text = " ".join(s.text for s in doc.sentences)
     known = _known_gemeenten(obs) if obs is not None else {c: gemeenten.name(c) for c in gemeenten.codes()}
     counts = {c: len(re.findall(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.core.errors import WijkmonitorError
+import docx
 
 
 class TextCheckError(WijkmonitorError):
@@ -148,8 +149,6 @@ def read(path: str | Path) -> Document:
         raise TextCheckError(f"{path}: bestand bestaat niet")
     if path.suffix.lower() == ".docx":
         try:
-            import docx
-
             d = docx.Document(str(path))
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise TextCheckError(f"{path}: geen leesbaar .docx-bestand ({type(exc).__name__}: {exc})") from None
