@@ -54,8 +54,12 @@ def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.Da
 
     parts = [coverage.cbs_observations(monitor.code, strict=strict, refresh=refresh),
              cbs.gemeente_series(monitor.region_gemeenten()), _national_sums()]
+    from analysis.sources.schema import SchemaError
+
     try:
         parts.append(cbs_v4.national_low_income(refresh=refresh))
+    except SchemaError:
+        raise  # the table is there but lacks a declared key: never a silent drop
     except SourceError as exc:
         if cbs._strict(strict):
             raise
