@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core import paths
+from analysis.core import contracts, paths
 from analysis.build import generations
 from analysis.core.areas import NL_CODE, level_of
 from analysis.core.catalogue import catalogue
@@ -64,6 +64,8 @@ def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.Da
         if cbs._strict(strict):
             raise
         warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
+    for part in parts:  # every CBS value within its indicator's contract (analysis.core.contracts)
+        contracts.check_rows(part, lambda r: f"{r.source}, gebied {r.area_code}, {r.period}")
     return parts
 
 
