@@ -301,4 +301,5 @@ def _check_complete(df: pd.DataFrame, monitor, wijkcodes: list[str]) -> None:
                 if lacking:
                     raise SourceError(f"{monitor.raw_dir}: KPI-set {k.id!r} ({k.table}): {ind!r} meting {int(m)} "
                                       f"ontbreekt voor {', '.join(lacking[:5])}{' …' if len(lacking) > 5 else ''} "
-                                      f"(gebruik '-' voor een niet gepubliceerde waarde)")
+                                      f"(gebruik '-' voor een niet gepubliceerde waarde; een volledig bestand: "
+                                      f"python -m analysis sjabloon --gemeente {monitor.code} --meting {int(m)})")
