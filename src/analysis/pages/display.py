@@ -147,7 +147,8 @@ def _table_bundle(obj, include=None, exclude=None):
 
 
 def setup(ip=None) -> None:
-    """What maps.setup does, plus the chart renderer with SVG and the table data bundle."""
+    """What maps.setup does, plus the chart renderer with SVG, the table data bundle, and the suite's
+    errors as one Dutch line (analysis.pages.notebook_errors)."""
     import altair as alt
 
     from analysis.charts import maps
@@ -162,6 +163,9 @@ def setup(ip=None) -> None:
         ip = get_ipython()
     if ip is None:  # plain Python: nothing to register
         return
+    from analysis.pages import notebook_errors
+
+    notebook_errors.install(ip)  # the suite's errors as one Dutch line in the cell output
     fmt = ip.display_formatter.mimebundle_formatter
     fmt.for_type(pd.DataFrame, _table_bundle)
     from pandas.io.formats.style import Styler
