@@ -21,7 +21,7 @@ def level_of(code: str) -> str:
 
 def check_gemeentecode(code: str) -> str:
     if not isinstance(code, str) or not _GM.match(code.strip()):
-        raise UnknownAreaError(f"{code} is geen gemeentecode: verwacht GM en 4 cijfers (bijv. GM0363)")
+        raise UnknownAreaError(f"{code} is geen gemeentecode: verwacht GM0000 (GM en 4 cijfers, bijv. GM0363)")
     return code.strip()
 
 
