@@ -145,6 +145,8 @@ def _write_xlsx(path: Path, table: pd.DataFrame, guide_table: pd.DataFrame, name
         ws.add_data_validation(dv)
     for c in ("year", "value", "source"):
         ws[f"{col[c]}1"].font = Font(bold=True, color="C00000")  # to fill in
+    for (cell,) in ws.iter_rows(min_row=2, min_col=COLUMNS.index("year") + 1, max_col=COLUMNS.index("year") + 1):
+        cell.number_format = "@"  # text: Excel must not turn a school year 2024/2025 into a date
     info = wb.create_sheet("toelichting")
     info.append(["Vul per regel year (meetjaar, of schooljaar 2024/2025), value en source in; - als de waarde "
                  "niet gepubliceerd is. Zet het bestand daarna in data/raw/<gemeentecode>/."])
