@@ -8,9 +8,9 @@ import warnings
 
 import pytest
 
-from analysis import catalogue as cat
-from analysis import observations
-from analysis.errors import SourceWarning
+from analysis.core import catalogue as cat
+from analysis.build import observations
+from analysis.core.errors import SourceWarning
 from analysis.sources import cbs, cbs_v4
 from analysis.sources.schema import SchemaError
 from test_sources_validation import _fresh_downloads, _table, mirror_copy  # noqa: F401 (fixtures)
