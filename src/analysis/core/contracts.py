@@ -89,12 +89,36 @@ def violation(ind: str, value: float, text: str | None = None) -> str | None:
     return None
 
 
+def outside(df) -> "pd.Series":
+    """A boolean mask of the rows of `df` (indicator, value) whose value breaks its contract
+    (vectorised per indicator: a national build checks some 40,000 values per gemeente series)."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
+    bad = np.zeros(len(df), dtype=bool)
+    present = ~np.isnan(values)
+    for ind, pos in df.groupby("indicator", sort=False).indices.items():
+        c, v, has = contract(ind), values[pos], present[pos]
+        m = has & ~np.isfinite(v)
+        if c.whole:
+            m |= has & np.isfinite(v) & (v != np.round(v))
+        if c.low is not None:
+            m |= has & (v < c.low)
+        if c.high is not None:
+            m |= has & (v > c.high)
+        bad[pos] = m
+    return pd.Series(bad, index=df.index)
+
+
 def check_rows(df, where) -> None:
     """Raise SourceError at the first row of `df` (indicator, value) outside its contract;
     `where(row)` names it (file, line, column or table, edition, key, area)."""
     from analysis.core.errors import SourceError
 
-    for row in df.itertuples(index=False):
-        reason = violation(row.indicator, row.value)
-        if reason:
-            raise SourceError(f"{where(row)}: {reason}")
+    if len(df) == 0:
+        return
+    mask = outside(df)
+    if mask.any():
+        row = next(df[mask.to_numpy()].itertuples(index=False))
+        raise SourceError(f"{where(row)}: {violation(row.indicator, row.value)}")
