@@ -56,8 +56,19 @@ def _statline_rows(year_json):
     data = json.loads(year_json.read_text())
     rows = []
     for code in ["GM0957"] + [f"WK0957{i:02d}" for i in range(10)]:
-        rows.append({"ID": len(rows), "WijkenEnBuurten": code, "Codering_3": code.ljust(10), **data[code]})
+        rows.append({"ID": len(rows), "WijkenEnBuurten": code, "Codering_3": code.ljust(10), **data[code],
+                     **unpublished_keys(data[code], 2024)})
     return rows
+
+
+def unpublished_keys(present: dict, edition: int) -> dict:
+    """The other keys the schema contract declares for a complete table of `edition`, without values
+    (a real download carries every key; the mirror extract only 8)."""
+    from analysis.core import catalogue as cat
+
+    have = {cbs.strip_suffix(k) for k in present}
+    return {f"{key}_{900 + i}": None for i, key in enumerate(cat.expected_indicators(edition, "old").values())
+            if key not in have}
 
 
 def test_download_path_fills_cache(monkeypatch, tmp_path, online):

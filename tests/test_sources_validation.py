@@ -57,7 +57,9 @@ def mirror_copy(tmp_path, monkeypatch):
 def _statline_rows():
     """Real 85984NED rows (mirror) shaped as cbsodata returns them."""
     data = json.loads((paths.mirror_dir() / cbs.MIRROR_KWB[2024].path).read_text())
-    return [{"ID": i, "WijkenEnBuurten": c, "Codering_3": c.ljust(10), **data[c]}
+    from test_cbs import unpublished_keys
+
+    return [{"ID": i, "WijkenEnBuurten": c, "Codering_3": c.ljust(10), **data[c], **unpublished_keys(data[c], 2024)}
             for i, c in enumerate(["GM0957"] + WIJKEN)]
 
 
@@ -148,29 +150,7 @@ def test_duplicate_area_rows_rejected(mirror_copy):
         cbs.kwb_observations(2025, "GM0957")
 
 
-# --- renamed keys and editions ------------------------------------------------------------------
-
-def test_renamed_key_warns_naming_file_table_edition_and_key(mirror_copy):
-    rel = cbs.MIRROR_KWB[2024].path
-    mirror_copy.put(rel, mirror_copy.read(rel).replace('"AantalInwoners_5"', '"Inwoners_5"'))
-    with pytest.warns(SourceWarning, match=r"niquedegraaff_85984NED_kwb2024_GM_WK_population_area\.json "
-                                           r"\(KWB 2024, 85984NED\): missing keys AantalInwoners_5 \(population\); "
-                                           r"unrecognised columns: .*Inwoners_5"):
-        out = cbs.kwb_observations(2024, "GM0957")
-    # The indicator is not silently taken from elsewhere: the PDOK wijk attributes fill it for the
-    # wijken (a real second source), the gemeente row has none.
-    assert "GM0957" not in set(out[out.indicator == "population"].area_code)
-    with pytest.raises(SourceError, match=r"missing keys AantalInwoners_5 \(population\)"):
-        cbs.kwb_observations(2024, "GM0957", strict=True)
-
-
-def test_strict_from_environment(mirror_copy, monkeypatch):
-    rel = cbs.MIRROR_KWB[2024].path
-    mirror_copy.put(rel, mirror_copy.read(rel).replace('"Mannen_6"', '"Man_6"'))
-    monkeypatch.setenv(cbs.STRICT_ENV, "1")
-    with pytest.raises(SourceError, match=r"85984NED.*missing keys Mannen_6 \(men\)"):
-        cbs.kwb_observations(2024, "GM0957")
-
+# --- renamed keys and editions (the schema contract: tests/test_schema_contract.py) ---------------
 
 def _table(keys, codes=("GM0957", *WIJKEN)):
     """A table with the real 85984NED population values under the given StatLine keys."""
@@ -182,36 +162,6 @@ def _table(keys, codes=("GM0957", *WIJKEN)):
             row[k] = data[c]["AantalInwoners_5"] if k.startswith("AantalInwoners") else None
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def test_new_layout_table_lacking_social_minimum_is_expected_but_lacking_armoede_warns(tmp_path):
-    # Shaped like the re-published 85984NED / 86165NED: new income block, no social-minimum keys.
-    from analysis.core import catalogue as cat
-
-    new_keys = [f"{k}_{i}" for i, k in enumerate(cat.expected_indicators(2025, "new").values(), start=5)]
-    path = tmp_path / "kwb_2025_GM0957.csv"
-    _table(new_keys).to_csv(path, index=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", SourceWarning)
-        out = cbs._from_cache(path, 2025, "GM0957", strict=False)
-    assert "households_social_minimum_pct" not in set(out.indicator)
-    keys = [k for k in new_keys if not k.startswith("PersonenTot25")]
-    _table(keys).to_csv(path, index=False)
-    with pytest.warns(SourceWarning, match=r"kwb_2025_GM0957\.csv: CBS 86165NED, KWB 2025 \(new layout\): missing keys "
-                                           r"PersonenTot25BovenArmoedegrens \(persons_up_to_25pct_above_poverty_line_pct\)"):
-        cbs._from_cache(path, 2025, "GM0957", strict=False)
-
-
-def test_old_layout_table_lacking_social_minimum_warns(tmp_path):
-    from analysis.core import catalogue as cat
-
-    keys = [f"{k}_{i}" for i, k in enumerate(cat.expected_indicators(2024, "old").values(), start=5)
-            if not k.startswith("HuishOnderOfRond")]
-    path = tmp_path / "kwb_2024_GM0957.csv"
-    _table(keys).to_csv(path, index=False)
-    with pytest.raises(SourceError, match=r"CBS 85984NED, KWB 2024 \(old layout\): missing keys "
-                                          r"HuishOnderOfRondSociaalMinimum \(households_social_minimum_pct\)"):
-        cbs._from_cache(path, 2024, "GM0957", strict=True)
 
 
 def test_2019_woz_key_is_matched():

@@ -110,11 +110,11 @@ def test_roermond_as_second_reference(obs):
 
 
 def test_bad_selections(obs):
-    with pytest.raises(UnknownIndicatorError, match="unknown indicator 'poverty'"):
+    with pytest.raises(UnknownIndicatorError, match="onbekende indicator 'poverty'"):
         compare.compare(obs, "poverty", meting=1)
-    with pytest.raises(NoDataError, match="no meting 2; available"):
+    with pytest.raises(NoDataError, match="geen meting 2; beschikbaar: meting 0, meting 1"):
         compare.compare(obs, TOT120, meting=2)
-    with pytest.raises(NoDataError, match="every wijk value is missing"):
+    with pytest.raises(NoDataError, match="elke waarde op wijkniveau ontbreekt"):
         compare.compare(obs, "early_prenatal_care_per_100", meting=1)
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis build | run | tabellen | check-text | los` (messages in Dutch)."""
+"""Command line: `python -m analysis build | run | tabellen | sjabloon | check-text | los` (messages in Dutch)."""
 from __future__ import annotations
 
 import argparse
@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     los.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     t = sub.add_parser("tabellen", help="tabellen (analysis.pages.tables)")
     t.add_argument("rest", nargs=argparse.REMAINDER)
+    sj = sub.add_parser("sjabloon", help="meetsjabloon (Excel + CSV) voor de volgende meting (analysis.build.template)")
+    sj.add_argument("rest", nargs=argparse.REMAINDER)
     c = sub.add_parser("check-text", help="controleer de getallen in een tekst (analysis.textcheck)")
     c.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv[:1]
     rest = argv[1:] if debug else argv
-    if rest and rest[0] in ("tabellen", "check-text"):  # their own parsers (and --help) take the rest
+    if rest and rest[0] in ("tabellen", "sjabloon", "check-text"):  # their own parsers (and --help) take the rest
         args = argparse.Namespace(command=rest[0], rest=rest[1:], debug=debug)
     else:
         args = _parser().parse_args(argv)
@@ -152,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             from analysis.pages import tables
 
             return int(tables.main(args.rest) or 0)
+        if args.command == "sjabloon":
+            from analysis.build import template
+
+            return int(template.main(args.rest) or 0)
         if args.command == "check-text":
             from analysis import textcheck
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core import paths
+from analysis.core import contracts, paths
 from analysis.build import generations
 from analysis.core.areas import NL_CODE, level_of
 from analysis.core.catalogue import catalogue
@@ -54,12 +54,18 @@ def _cbs_rows(monitor, strict: bool | None, refresh: bool = False) -> list[pd.Da
     """CBS figures: KWB per wijk, the gemeente series for the region, the national v4 series."""
     parts = [coverage.cbs_observations(monitor.code, strict=strict, refresh=refresh),
              cbs.gemeente_series(monitor.region_gemeenten()), _national_sums()]
+    from analysis.sources.schema import SchemaError
+
     try:
         parts.append(cbs_v4.national_low_income(refresh=refresh))
+    except SchemaError:
+        raise  # the table is there but lacks a declared key: never a silent drop
     except SourceError as exc:
         if cbs._strict(strict):
             raise
         warnings.warn(f"landelijke reeks lage inkomens niet geladen: {exc}", stacklevel=2)
+    for part in parts:  # every CBS value within its indicator's contract (analysis.core.contracts)
+        contracts.check_rows(part, lambda r: f"{r.source}, gebied {r.area_code}, {r.period}")
     return parts
 
 

@@ -16,23 +16,29 @@ def level_of(code: str) -> str:
     try:
         return _LEVELS[code[:2]]
     except (KeyError, TypeError):
-        raise UnknownAreaError(f"area code {code!r} is not a CBS NL/GM/WK/BU code") from None
+        raise UnknownAreaError(f"{code!r} is geen CBS-gebiedscode (NL00, GM…, WK…, BU…)") from None
 
 
 def check_gemeentecode(code: str) -> str:
     if not isinstance(code, str) or not _GM.match(code.strip()):
-        raise UnknownAreaError(f"gemeentecode {code!r} is not of the form GM0000 (e.g. GM0363)")
+        raise UnknownAreaError(f"{code} is geen gemeentecode: verwacht GM0000 (GM en 4 cijfers, bijv. GM0363)")
     return code.strip()
 
 
 def check_wijkcode(code: str, valid: list[str] | None = None) -> str:
     """A well-formed wijk code, and (if `valid` is given) one of those codes."""
     if not isinstance(code, str) or not _WK.match(code.strip()):
-        raise UnknownAreaError(f"wijkcode {code!r} is not of the form WK + 6 characters (e.g. WK036300, WK0363AA)")
+        raise UnknownAreaError(f"{code} is geen wijkcode: verwacht WK en 6 tekens (bijv. WK095704, WK0363AA)")
     code = code.strip()
     if valid is not None and code not in valid:
-        raise UnknownAreaError(f"unknown wijkcode {code!r}; valid codes: {', '.join(sorted(valid))}")
+        raise UnknownAreaError(f"{code} is geen wijk van {gemeente_of(code)}; kies uit {span(valid)}")
     return code
+
+
+def span(codes) -> str:
+    """'WK095700 … WK095709' for a long sorted list of codes, all of them for a short one."""
+    codes = sorted(codes)
+    return ", ".join(codes) if len(codes) <= 4 else f"{codes[0]} … {codes[-1]}"
 
 
 def gemeente_of(code: str) -> str:

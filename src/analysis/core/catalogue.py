@@ -62,8 +62,12 @@ def indicator(ind: str) -> dict:
     """One indicator's entry; unknown ids give an error listing close matches."""
     entries = _entries()
     if ind not in entries:
-        close = [k for k in entries if ind.split("_")[0] in k][:8]
-        raise UnknownIndicatorError(f"unknown indicator {ind!r}; similar: {close or sorted(entries)[:8]}")
+        import difflib
+
+        close = difflib.get_close_matches(str(ind), list(entries), n=3, cutoff=0.5) or \
+            [k for k in entries if str(ind).split("_")[0] in k][:3]
+        hint = f"; bedoelt u: {', '.join(close)}?" if close else "; de indicatoren staan in catalogue.yml"
+        raise UnknownIndicatorError(f"onbekende indicator {ind!r}{hint}")
     return {"id": ind, **{f: entries[ind].get(f) for f in FIELDS}, **{k: v for k, v in entries[ind].items()
                                                                      if k not in FIELDS}}
 

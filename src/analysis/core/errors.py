@@ -17,6 +17,10 @@ class UnknownIndicatorError(WijkmonitorError):
     """An indicator id that is not in the catalogue or has no data."""
 
 
+class ParameterError(WijkmonitorError):
+    """A notebook or function parameter with a value it cannot take (meting 'abc')."""
+
+
 class NoDataError(WijkmonitorError):
     """A selection (indicator, period, area set) without any value to show."""
 

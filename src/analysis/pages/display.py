@@ -21,6 +21,7 @@ from altair.utils import schemapi
 from analysis.charts import maps
 from analysis.charts.maps import FORMAT_LOCALE
 from analysis.core.catalogue import catalogue
+from analysis.pages import notebook_errors
 from pandas.io.formats.style import Styler
 import altair as alt
 import vl_convert as vlc
@@ -143,7 +144,8 @@ def _table_bundle(obj, include=None, exclude=None):
 
 
 def setup(ip=None) -> None:
-    """What maps.setup does, plus the chart renderer with SVG and the table data bundle."""
+    """What maps.setup does, plus the chart renderer with SVG, the table data bundle, and the suite's
+    errors as one Dutch line (analysis.pages.notebook_errors)."""
     maps.setup()
     alt.renderers.register(RENDERER, _renderer)
     alt.renderers.enable(RENDERER)
@@ -152,6 +154,7 @@ def setup(ip=None) -> None:
         ip = get_ipython()
     if ip is None:  # plain Python: nothing to register
         return
+    notebook_errors.install(ip)  # the suite's errors as one Dutch line in the cell output
     fmt = ip.display_formatter.mimebundle_formatter
     fmt.for_type(pd.DataFrame, _table_bundle)
 

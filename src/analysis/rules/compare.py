@@ -22,7 +22,7 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
     catalogue_entry(indicator)  # unknown ids raise with suggestions
     sel = obs[obs["indicator"] == indicator]
     if sel.empty:
-        raise UnknownIndicatorError(f"indicator {indicator!r} has no observations")
+        raise UnknownIndicatorError(f"{indicator}: geen cijfers in de data van deze gemeente")
     if (meting is None) == (year is None):
         raise ValueError("give exactly one of meting= or year=")
     if meting is not None:
@@ -31,11 +31,13 @@ def select(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: i
             sel = sel[sel["series"] == series]
         sel = sel[sel["meting"] == meting]
         if sel.empty:
-            raise NoDataError(f"{indicator}: no meting {meting}; available: {available_periods(obs, indicator)}")
+            raise NoDataError(f"{indicator}: geen meting {meting}; beschikbaar: "
+                              f"{', '.join(available_periods(obs, indicator)) or 'niets'}")
     else:
         sel = sel[(sel["year"] == year) & sel["meting"].isna()]
         if sel.empty:
-            raise NoDataError(f"{indicator}: no year {year}; available: {available_periods(obs, indicator)}")
+            raise NoDataError(f"{indicator}: geen jaar {year}; beschikbaar: "
+                              f"{', '.join(available_periods(obs, indicator)) or 'niets'}")
     return period.first_per_area(sel)
 
 
@@ -69,7 +71,7 @@ def available_periods(obs: pd.DataFrame, indicator: str) -> list[str]:
     """Human-readable list of the metingen and years with at least one value."""
     sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")]
     met = sorted({f"meting {int(m)}" for m in sel["meting"].dropna()})
-    yrs = sorted({f"year {int(y)}" for y in sel.loc[sel["meting"].isna(), "year"].dropna()})
+    yrs = sorted({f"jaar {int(y)}" for y in sel.loc[sel["meting"].isna(), "year"].dropna()})
     return met + yrs
 
 
@@ -84,9 +86,10 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     sel = select(obs, indicator, meting, year)
     areas = sel[sel["area_level"] == level]
     if areas.empty:
-        raise NoDataError(f"{indicator}: no {level} values for {'meting ' + str(meting) if meting is not None else year}")
+        raise NoDataError(f"{indicator}: geen waarden op {level}niveau voor "
+                          f"{'meting ' + str(meting) if meting is not None else year}")
     if areas["value"].isna().all():
-        raise NoDataError(f"{indicator}: every {level} value is missing for this period")
+        raise NoDataError(f"{indicator}: elke waarde op {level}niveau ontbreekt in deze periode")
     ref = sel.loc[sel["area_code"] == reference, "value"]
     ref_value = float(ref.iloc[0]) if len(ref) else np.nan
     out = areas[["area_code", "area_name", "value", "status", "dataset", "year", "source"]].copy()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
-from analysis.core.errors import NoDataError, WijkmonitorError
+from analysis.core.errors import NoDataError, ParameterError, WijkmonitorError
 from analysis.build import gemeenten
 
 ANY = "*"  # any metingen series (None means: rows without a series)
@@ -116,8 +116,9 @@ def choose(obs: pd.DataFrame, indicator: str, meting=None, year=None,
 def of(obs: pd.DataFrame, indicator: str, meting: int | None = None) -> dict:
     """The period to show an indicator for: {'meting': m} (default the latest with wijk values)
     for a gemeente's own KPIs, {'year': y} (the latest) for CBS figures."""
+    label = catalogue_entry(indicator)["label"]  # an unknown indicator: one Dutch line with close ids
     if meting is not None:
-        return {"meting": int(meting)}
+        return {"meting": check_meting(obs, indicator, meting, label)}
     m = latest_meting(obs, indicator)
     if m is not None:
         return {"meting": m}
@@ -125,6 +126,20 @@ def of(obs: pd.DataFrame, indicator: str, meting: int | None = None) -> dict:
     if y is None:
         raise NoDataError(f"{catalogue_entry(indicator)['label']}: geen wijkcijfers in de data")
     return {"year": y}
+
+
+def check_meting(obs: pd.DataFrame, indicator: str, meting, label: str | None = None) -> int:
+    """A meting parameter ('2', 2) as a meting of the indicator's series in the data, else one Dutch line
+    (meting 'abc', or one the data does not have) naming the metingen there are."""
+    label = label or catalogue_entry(indicator)["label"]
+    known = metingen(obs, indicator, default_series(obs, indicator))
+    choice = f"kies uit {', '.join(map(str, known))}" if known else "laat meting leeg (None): dit zijn jaarcijfers"
+    text = str(meting).strip()
+    if isinstance(meting, bool) or not text.isdigit():
+        raise ParameterError(f"meting {meting!r} is geen metingnummer; {choice} ({label})")
+    if int(text) not in known:
+        raise ParameterError(f"meting {int(text)} bestaat niet voor {label}; {choice}")
+    return int(text)
 
 
 def label(meting: int | None = None, year: int | None = None) -> str:

@@ -8,16 +8,19 @@ from analysis.core.areas import NL_CODE, check_wijkcode
 from analysis.core.catalogue import fmt, indicator as catalogue_entry
 from analysis.build.judgements import judge
 from analysis.build import gemeenten
-from analysis.core.areas import gemeente_of
+from analysis.core.areas import gemeente_of, span
+from analysis.core.errors import UnknownAreaError
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
     """(code, name) of a wijk of the gemeente's boundary data, also one without figures (a water
     wijk); an unknown code fails with the list of valid ones."""
     code = check_wijkcode(wijkcode)
-    wijken = gemeenten.wijken(gemeente_of(code))
+    gm = gemeenten.check(gemeente_of(code))
+    wijken = gemeenten.wijken(gm)
     names = dict(zip(wijken["wijkcode"], wijken["wijknaam"]))
-    code = check_wijkcode(code, list(names))
+    if code not in names:
+        raise UnknownAreaError(f"{code} is geen wijk van {gemeenten.name(gm)}; kies uit {span(names)}")
     return code, names[code]
 
 

@@ -11,6 +11,7 @@ areas, missing wijken and missing keys before use.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -28,7 +29,7 @@ from analysis.core.areas import NL_CODE, check_gemeentecode, level_of, short_nam
 from analysis.core.catalogue import catalogue
 from analysis.sources.tabular import strict_table
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.sources import download
+from analysis.sources import download, schema
 from analysis.sources.cbs_v4 import MISSING, NUMBER
 from analysis.sources import cbs_v4
 
@@ -53,22 +54,32 @@ class MirrorExtract:
     prefix: str = ""
     note: str = ""
     partial: bool = False  # a column cut of the full table: a download may complete it
-    columns: tuple = ()  # the columns it is known to carry (a missing one is reported)
+    columns: tuple = ()  # its schema contract: every column the loader reads (a missing one is an error)
 
 
 MIRROR_KWB = {
     2022: MirrorExtract("cbs/geoinzicht_wijken_2022_pdok_roermond_transcribed.csv", "csv",
                         note="PDOK wijk- en buurtkaart 2022 (KWB-attributen)",
-                        columns=("aantal_inwoners", "huishoudens", "gem_inkomen_inwoner")),
+                        columns=("aantal_inwoners", "mannen", "vrouwen", "pct_0_15", "pct_15_25", "pct_25_45",
+                                 "pct_45_65", "pct_65plus", "huishoudens", "gem_huishouden_grootte",
+                                 "bevolkingsdichtheid", "woningvoorraad", "gem_woz_waarde", "pct_koopwoningen",
+                                 "pct_huurwoningen", "gem_inkomen_inwoner", "arbeidsparticipatie",
+                                 "gem_inkomen_ontvanger", "pct_hh_laag_inkomen_is_k40hh", "pct_rond_sociaal_min",
+                                 "wmo_per_1000")),
     2023: MirrorExtract("cbs/geoinzicht_wijken_2025_roermond_transcribed.csv", "csv", "B2023_",
                         note="KWB 2023 (85618NED), blok B2023; veldkoppeling waarschijnlijk",
-                        columns=("huishoudens_totaal", "hh_sociaal_minimum")),
+                        columns=("p_0_15", "p_15_25", "p_25_45", "p_45_65", "p_65plus", "huishoudens_totaal",
+                                 "gem_hh_grootte", "gem_woz_waarde", "koopwoningen", "huurwoningen_totaal",
+                                 "netto_arbeidspart", "gem_inkomen", "p_laag_inkomen", "p_hoog_inkomen",
+                                 "hh_laag_inkomen", "hh_sociaal_minimum", "wmo_relatief")),
     2024: MirrorExtract("cbs/niquedegraaff_85984NED_kwb2024_GM_WK_population_area.json", "odata_json",
                         note="KWB 2024 (85984NED), uitsnede van 8 kolommen", partial=True,
                         columns=("AantalInwoners_5", "Mannen_6", "Vrouwen_7", "Woningvoorraad_35",
                                  "Bevolkingsdichtheid_34", "OppervlakteLand_123")),
     2025: MirrorExtract("cbs/geoinzicht_wijken_2025_roermond_transcribed.csv", "csv", "A2025_",
-                        note="KWB 2025 (86165NED), blok A2025", columns=("aantal_inwoners", "huishoudens")),
+                        note="KWB 2025 (86165NED), blok A2025",
+                        columns=("aantal_inwoners", "mannen", "vrouwen", "0_15", "15_25", "25_45", "45_65", "65plus",
+                                 "huishoudens", "gem_huishouden_grootte", "bevolkingsdichtheid")),
 }
 # PDOK wijk- en buurtkaart 2024 attributes of every wijk of NL (the mirror's all-NL wijk file).
 NL_WIJKEN_2024 = "geo/nl_wijken_2024_wgs84_simplified.geojson"
@@ -157,18 +168,15 @@ def parse_numbers(values: pd.Series, codes: pd.Series, column: str, source: str)
     return pd.Series(out, index=values.index, dtype=float)
 
 
-def check_keys(found: dict[str, str], expected: dict[str, str], what: str, strict: bool | None,
+def check_keys(found: dict[str, str], expected: dict[str, str], what: str, strict: bool | None = None,
                unmatched: list[str] = ()) -> None:
-    """Warn (error when strict) naming the table/file, edition and the keys an input lacks."""
-    missing = {ind: key for ind, key in expected.items() if ind not in found}
-    if not missing:
-        return
-    keys = ", ".join(f"{key} ({ind})" for ind, key in missing.items())
-    hint = f"; unrecognised columns: {', '.join(unmatched[:8])}" if unmatched else ""
-    msg = f"{what}: missing keys {keys}{hint}"
-    if _strict(strict):
-        raise SourceError(msg)
-    warnings.warn(msg, SourceWarning, stacklevel=3)
+    """The schema contract (analysis.sources.schema): a table that is there but lacks a declared key
+    (indicator -> key) is an error naming the table/file, edition and key, strict or not."""
+    missing = {key: ind for ind, key in expected.items() if ind not in found}
+    if missing:
+        # Name the columns that look like a renamed key, not every column the loader leaves alone.
+        close = [c for key in missing for c in difflib.get_close_matches(key, [str(u) for u in unmatched], n=3)]
+        raise schema.SchemaError(schema.message(what, missing, list(dict.fromkeys(close))))
 
 
 def tidy_kwb(table: pd.DataFrame, year: int, gemeentecode: str, source: str, prefix: str = "",
@@ -266,8 +274,8 @@ def _nl_wijken_cached(stamp: tuple) -> pd.DataFrame:
         props = pd.DataFrame([f["properties"] for f in doc["features"]])
     except (ValueError, KeyError, TypeError) as exc:
         raise SourceError(f"{path}: malformed wijk file: {exc}") from exc
-    if "wijkcode" not in props:
-        raise SourceError(f"{path}: no 'wijkcode' property")
+    declared = {"wijkcode": "wijkcode", "wijknaam": "wijknaam", "gemeentecode": "gemeentecode", **PDOK_WIJK_FIELDS}
+    schema.require(props.columns, declared, f"{path}: PDOK wijk- en buurtkaart 2024 (KWB 2024), wijkattributen")
     return props
 
 
@@ -321,7 +329,10 @@ def _tidy_full_table(table: pd.DataFrame, year: int, gemeentecode: str, path: Pa
     cols = resolve_columns(list(table.columns), source=source)
     layout = cat.detect_layout(table.columns)
     expected = cat.expected_indicators(year, layout)
-    check_keys(cols, expected, f"{path.name}: CBS {KWB_TABLES.get(year)}, KWB {year} ({layout} layout)", strict)
+    indeling = "oude" if layout == "old" else "nieuwe"
+    unmatched = [c for c in table.columns if re.search(r"_\d+$", str(c)) and c not in cols.values()]
+    check_keys(cols, expected, f"{path.name}: CBS {KWB_TABLES.get(year)}, KWB {year} ({indeling} indeling)", strict,
+               unmatched)
     code_col = "Codering_3"
     sel = table[_area_codes(table[code_col].astype(str), gemeentecode)] if code_col in table else table
     check_complete(sel[code_col].astype(str).str.strip() if code_col in sel else [], gemeentecode, year,
@@ -347,10 +358,9 @@ def _from_mirror(extract: MirrorExtract, path: Path, year: int, gemeentecode: st
         by_key = cat.all_keys()
         by_alias = {a: ind for ind, al in catalogue()["aliases"].dropna().items() for a in al}
         expected = {by_key.get(strip_suffix(c)) or by_alias.get(c) or c: c for c in missing}
-        unmatched = [c for c in table.columns if c not in cols.values() and c not in (code_col, name_col)
-                     and (not extract.prefix or c.startswith(extract.prefix))]
-        check_keys({}, expected, f"{path} (KWB {year}, {KWB_TABLES.get(year)})", strict,
-                   unmatched if extract.kind == "odata_json" else [])
+        unmatched = [c[len(extract.prefix):] for c in table.columns if c not in cols.values()
+                     and c not in (code_col, name_col) and (not extract.prefix or c.startswith(extract.prefix))]
+        check_keys({}, expected, f"{path}: CBS {KWB_TABLES.get(year)}, KWB {year}", strict, unmatched)
     sel = table[_area_codes(table[code_col].astype(str), gemeentecode)]
     check_complete(sel[code_col].astype(str).str.strip(), gemeentecode, year, str(path), expected_wijken)
     out = tidy_kwb(table, year, gemeentecode, source, extract.prefix, code_col, name_col, indicators=cols)
@@ -471,16 +481,14 @@ def observations(gemeentecode: str, years=DEFAULT_YEARS, strict: bool | None = N
 def _gemeente_table(stamp: tuple) -> pd.DataFrame:
     path = Path(stamp[0])
     table = read_csv_checked(path)
-    for col in ("kaartjaar", "gemeentecode", "gemeentenaam"):
-        if col not in table:
-            raise SourceError(f"{path}: no column {col!r}")
+    schema.require(table.columns, {c: c for c in ("kaartjaar", "gemeentecode", "gemeentenaam")},
+                   f"{path}: PDOK/CBS wijk- en buurtkaart, gemeenteattributen kaartjaar 2012-2024")
     dup = table.duplicated(["kaartjaar", "gemeentecode"])
     if dup.any():
         r = table[dup].iloc[0]
         raise SourceError(f"{path}: gemeente {r['gemeentecode']} appears twice in kaartjaar {r['kaartjaar']}")
-    missing = [f for f in GEMEENTE_FIELDS if f not in table]
-    if missing:
-        raise SourceError(f"{path}: missing columns {missing}")
+    schema.require(table.columns, GEMEENTE_FIELDS,
+                   f"{path}: PDOK/CBS wijk- en buurtkaart, gemeenteattributen kaartjaar 2012-2024")
     out = table[["kaartjaar", "gemeentecode", "gemeentenaam"]].copy()
     out["kaartjaar"] = parse_numbers(table["kaartjaar"], table["gemeentecode"], "kaartjaar", str(path)).astype(int)
     for f in GEMEENTE_FIELDS:

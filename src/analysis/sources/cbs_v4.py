@@ -187,14 +187,27 @@ def national_low_income(refresh: bool = False, transport=None) -> pd.DataFrame:
     return _national_low_income(str(folder), (folder / "Observations.csv").stat().st_mtime).copy()
 
 
+def check_low_income_schema(t: V4Table) -> None:
+    """The schema contract of 83841NED: the dimensions, measure and codes the national series reads."""
+    from analysis.sources import schema
+
+    edition = str(t.properties.get("Modified") or t.properties.get("ReleaseDate") or "")[:10]
+    where = f"{t.folder}: CBS {t.table}" + (f", editie {edition}" if edition else "")
+    dims = {d: d for d in [*LOW_INCOME_SELECTION, "InkomensgrensHuishouden", "Perioden"]}
+    schema.require(t.observations.columns, dims, f"{where}, Observations.csv")
+    for dim, code in LOW_INCOME_SELECTION.items():
+        schema.require(t.codes[dim].index, {code: dim}, f"{where}, {dim}Codes.csv")
+        schema.require(t.observations[dim].unique(), {code: dim}, f"{where}, Observations.csv")
+    schema.require(t.codes["InkomensgrensHuishouden"].index, LOW_INCOME, f"{where}, InkomensgrensHuishoudenCodes.csv")
+
+
 @lru_cache(maxsize=4)
 def _national_low_income(folder: str, mtime: float) -> pd.DataFrame:
     t = _read_cached(folder, mtime)
+    check_low_income_schema(t)
     obs = t.observations
     sel = obs
     for dim, code in LOW_INCOME_SELECTION.items():
-        if code not in t.codes[dim].index:
-            raise SourceError(f"{t.folder}: {dim} code {code!r} not in {dim}Codes")
         sel = sel[sel[dim] == code]
     title = t.properties.get("Title", "Laag en langdurig laag inkomen van huishoudens")
     rows = []

@@ -194,7 +194,8 @@ def read_file(path: Path) -> pd.DataFrame:
         out.append({"indicator": ind, "area_code": area, "meting": int(m) if m else None,
                     "year": float(ym.group(3) or ym.group(1)) if ym else math.nan, "period": y or None,
                     "value": value, "status": status, "source": source, "note": _text(get("note")) or None,
-                    "series": _text(get("series")) or None, "file": path.name, "line": line})
+                    "series": _text(get("series")) or None, "file": path.name, "line": line,
+                    "text": text_value, "dialect": dialect.name if text_value is not None else "xlsx"})
     if not out:
         raise SourceError(f"{path}: geen metingen onder de kopregel")
     return pd.DataFrame(out)
@@ -205,7 +206,7 @@ def read_folder(folder: Path) -> pd.DataFrame:
     parts = [read_file(p) for p in files(folder)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["indicator", "area_code", "meting", "year", "period", "value", "status", "source", "note",
-                 "series", "file", "line"])
+                 "series", "file", "line", "text", "dialect"])
 
 
 def _where(rows: pd.DataFrame) -> str:
@@ -225,6 +226,7 @@ def validate(df: pd.DataFrame, monitor, wijkcodes: list[str], known_indicators: 
         if r.area_code not in (NL_CODE, monitor.code) and r.area_code not in wijkcodes:
             raise SourceError(f"{folder / r.file}: regel {r.line}, kolom 'area_code': {r.area_code!r} is niet NL00, "
                               f"{monitor.code} of een wijk van {monitor.code} in de wijkgrenzen")
+    _check_values(df, folder)
     series_ids = list(monitor.series)
     if len(df):
         unknown = df[df["series"].notna() & ~df["series"].isin(series_ids)]
@@ -255,6 +257,22 @@ def validate(df: pd.DataFrame, monitor, wijkcodes: list[str], known_indicators: 
     return df
 
 
+def _check_values(df: pd.DataFrame, folder: Path) -> None:
+    """Every value within its indicator's contract (analysis.core.contracts): counts whole and >= 0,
+    percentages 0-100, rates within their unit's range."""
+    from analysis.core import contracts
+
+    for r in df[df["status"] == "ok"].itertuples():
+        reason = contracts.violation(r.indicator, r.value, r.text)
+        if reason is None:
+            continue
+        hint = ""
+        if r.dialect == INTERNATIONAL.name and "." in (r.text or "") and "geheel getal" in reason:
+            hint = (f" (dit bestand gebruikt de internationale notatie: de punt is een decimaalteken; "
+                    f"schrijf {r.text.replace('.', '')} zonder punt, of gebruik ';' en de Nederlandse notatie)")
+        raise SourceError(f"{folder / r.file}: regel {r.line}, kolom 'value': {reason}{hint}")
+
+
 def _fmt_meting(m) -> str:
     return "-" if m is None or (isinstance(m, float) and math.isnan(m)) else str(int(m))
 
@@ -280,4 +298,5 @@ def _check_complete(df: pd.DataFrame, monitor, wijkcodes: list[str]) -> None:
                 if lacking:
                     raise SourceError(f"{monitor.raw_dir}: KPI-set {k.id!r} ({k.table}): {ind!r} meting {int(m)} "
                                       f"ontbreekt voor {', '.join(lacking[:5])}{' …' if len(lacking) > 5 else ''} "
-                                      f"(gebruik '-' voor een niet gepubliceerde waarde)")
+                                      f"(gebruik '-' voor een niet gepubliceerde waarde; een volledig bestand: "
+                                      f"python -m analysis sjabloon --gemeente {monitor.code} --meting {int(m)})")
