@@ -24,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.batch import fingerprints, runner as run
+from analysis.batch import fingerprints
+from analysis.batch import runner as run
 
 
 def sample(min_wijken: int, min_gemeenten: int) -> list[str]:

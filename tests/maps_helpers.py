@@ -7,8 +7,8 @@ from itertools import combinations
 import pandas as pd
 import vl_convert as vlc
 
-from analysis.core import paths
 from analysis.charts import labels
+from analysis.core import paths
 
 
 def dicts(node):

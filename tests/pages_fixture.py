@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis.core import paths
+from analysis.batch import plan
+from analysis.batch import runner as run
 from analysis.build import observations
+from analysis.core import paths
 from analysis.pages import landing, webpage
-from analysis.batch import plan, runner as run
 from analysis.sources import pdok
 
 GM = "GM0957"

@@ -8,12 +8,12 @@ import docx
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REPORT, ROERMOND
 
 from analysis.build import monitors
 from analysis.core import paths
 from analysis.pages import tables
 from analysis.pages.annex import layout as layout_mod
-from conftest import REPORT, ROERMOND
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.core import paths
 from analysis.build import observations
+from analysis.core import paths
 from analysis.core.atomic import write_text_atomic
 from analysis.core.errors import SourceError
 

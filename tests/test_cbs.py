@@ -3,11 +3,11 @@ import json
 import math
 
 import pytest
+from conftest import value as _value
 
 from analysis.core import paths
 from analysis.core.errors import SourceError
 from analysis.sources import cbs
-from conftest import value as _value
 
 
 @pytest.fixture(autouse=True)

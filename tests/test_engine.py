@@ -2,9 +2,9 @@
 import papermill as pm
 import pytest
 
-from analysis.core import paths
 from analysis.batch import kernels
-from analysis.batch.engine import ENGINE_NAME
+from analysis.batch.kernels import ENGINE_NAME
+from analysis.core import paths
 
 WIJKPROFIEL = str(paths.NOTEBOOK_DIR / "wijkprofiel.ipynb")
 OVERZICHT = str(paths.NOTEBOOK_DIR / "overzicht.ipynb")

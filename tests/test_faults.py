@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.core import paths
 from analysis.batch import runner as run
 from analysis.batch.failures import describe
+from analysis.core import paths
 
 PY = sys.executable
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters

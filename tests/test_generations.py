@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from analysis.core import locks
 from analysis.build import generations
+from analysis.core import locks
 
 
 def _writers(text):

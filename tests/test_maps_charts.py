@@ -4,12 +4,12 @@ import re
 
 import pytest
 import vl_convert as vlc
+from maps_helpers import dicts, region_density
 
-from analysis.rules import compare, profile
 from analysis.charts import maps
 from analysis.core.errors import NoDataError
+from analysis.rules import compare, profile
 from analysis.sources import pdok
-from maps_helpers import dicts, region_density
 
 
 def _kpis(kpi_set: str) -> list[str]:

@@ -1,9 +1,9 @@
 """Labels on every map: placed without overlap in the rendered scenegraph (Roermond, Amsterdam)."""
 import pytest
+from maps_helpers import amsterdam_density, overlapping, text_items
 from shapely.geometry import box
 
 from analysis.charts import labels, maps
-from maps_helpers import amsterdam_density, overlapping, text_items
 
 TOT120 = "households_below_120pct_social_minimum_pct"
 

@@ -5,8 +5,8 @@ import openpyxl
 import pytest
 
 from analysis.build import observations
-from analysis.pages import tables
 from analysis.core.errors import SourceError
+from analysis.pages import tables
 from analysis.sources import measurements
 
 TOT120 = "households_below_120pct_social_minimum_pct"

@@ -5,12 +5,12 @@ import json
 import re
 
 import pytest
-
-from analysis.core import paths
-from analysis.build import observations
-from analysis.pages import tables
-from analysis.batch import runner as run
 from test_measurements import _meting_2
+
+from analysis.batch import runner as run
+from analysis.build import observations
+from analysis.core import paths
+from analysis.pages import tables
 
 TOT120 = "households_below_120pct_social_minimum_pct"
 

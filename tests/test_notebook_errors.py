@@ -44,8 +44,8 @@ def test_other_exceptions_keep_their_traceback():
     """Only the suite's own errors (bad input) are shortened; a bug keeps IPython's traceback."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from analysis.pages import notebook_errors
     from analysis.core.errors import WijkmonitorError
+    from analysis.pages import notebook_errors
 
     shell = InteractiveShell.instance()
     shown = []

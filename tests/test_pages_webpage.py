@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pages_fixture import GM, PAGES, build_tree
+from pages_fixture import page as page_of
+from pages_fixture import titles
 
-from analysis.build import observations
 from analysis.batch import plan
+from analysis.build import observations
 from analysis.pages import display, landing, webpage
 from analysis.sources import pdok
-from pages_fixture import GM, PAGES, build_tree, page as page_of, titles
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from analysis.core import paths
 from analysis.core.errors import SourceError
 from analysis.sources import pdok
 
+
 @pytest.fixture(autouse=True)
 def _fresh(fresh_downloads):
     yield

@@ -4,8 +4,8 @@ import math
 import pytest
 
 from analysis.build import monitors
-from analysis.rules import compare, profile
 from analysis.core.errors import UnknownAreaError
+from analysis.rules import compare, profile
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 import math
 
 import pandas as pd
-
 from conftest import REPORT, value
 
 TOT120 = "households_below_120pct_social_minimum_pct"

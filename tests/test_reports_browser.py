@@ -7,8 +7,9 @@ import shutil
 import subprocess
 
 import pytest
-
-from pages_fixture import FAILED, GM, PAGES, build_tree, page as page_of, print_pdf, rendered_dom
+from pages_fixture import FAILED, GM, PAGES, build_tree
+from pages_fixture import page as page_of
+from pages_fixture import print_pdf, rendered_dom
 
 LANDING = "index"
 # Words and phrases that give away untranslated English in what a reader sees.

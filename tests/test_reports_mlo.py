@@ -3,11 +3,11 @@ the region in their overview, and a profile Chromium draws with its map (offline
 import re
 
 import pytest
-
-from analysis.core import paths
-from analysis.build import gemeenten
-from analysis.batch import runner as run
 from pages_fixture import rendered_dom
+
+from analysis.batch import runner as run
+from analysis.build import gemeenten
+from analysis.core import paths
 
 MLO = {"GM1711": 11, "GM1641": 8, "GM1669": 6}  # wijken in the 2024 boundaries
 

@@ -1,11 +1,11 @@
 """The batch runner: failure isolation, atomic outputs, incremental re-runs, offline HTML."""
 import re
+from pathlib import Path
 
 import pytest
 
-from pathlib import Path
-
-from analysis.batch import fingerprints, runner as run
+from analysis.batch import fingerprints
+from analysis.batch import runner as run
 from analysis.core.errors import UnknownAreaError
 
 PROBES = Path(__file__).parent / "notebooks"  # plumbing stand-ins with the real notebooks' parameters

@@ -7,13 +7,13 @@ import shutil
 import warnings
 
 import pytest
+from test_sources_validation import _fresh_downloads, _table, mirror_copy  # noqa: F401 (fixtures)
 
-from analysis.core import catalogue as cat
 from analysis.build import observations
+from analysis.core import catalogue as cat
 from analysis.core.errors import SourceWarning
 from analysis.sources import cbs, cbs_v4
 from analysis.sources.schema import SchemaError
-from test_sources_validation import _fresh_downloads, _table, mirror_copy  # noqa: F401 (fixtures)
 
 
 def _rename_header(mirror_copy, rel, old, new):

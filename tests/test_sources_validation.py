@@ -9,9 +9,9 @@ import warnings
 import pandas as pd
 import pytest
 
+from analysis.build import coverage
 from analysis.core import paths
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.build import coverage
 from analysis.sources import cbs, download, pdok
 
 WIJKEN = [f"WK0957{i:02d}" for i in range(10)]

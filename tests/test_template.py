@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis.build import monitors, observations
-from analysis.core import contracts
-from analysis.rules import profile, trends
 from analysis.cli import main
+from analysis.core import contracts
 from analysis.core.errors import SourceError
+from analysis.rules import profile, trends
 from analysis.sources import measurements
 
 ROOT = Path(__file__).resolve().parents[1]

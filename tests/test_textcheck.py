@@ -7,8 +7,8 @@ import docx
 import pandas as pd
 import pytest
 
-from analysis.core import paths
 from analysis import textcheck
+from analysis.core import paths
 from analysis.textcheck import COLUMNS, check, check_document, cli, from_lines
 
 # The seeds sit beside the data mirror (../shared/seeds next to ../shared/data): honour WIJKMONITOR_MIRROR.

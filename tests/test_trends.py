@@ -4,8 +4,8 @@ import math
 import pytest
 
 from analysis.build import judgements
-from analysis.rules import compare, trends
 from analysis.core.errors import NoDataError, UnknownIndicatorError
+from analysis.rules import compare, trends
 
 TOT120 = "households_below_120pct_social_minimum_pct"
 

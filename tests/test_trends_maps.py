@@ -1,10 +1,10 @@
 """Trend judgements, comparisons with Nederland, and the maps (issue: maps and comparisons)."""
 
 import vl_convert as vlc
-
-from analysis.rules import compare
-from analysis.charts import maps
 from maps_helpers import dicts
+
+from analysis.charts import maps
+from analysis.rules import compare
 
 
 def _kpis(kpi_set: str) -> list[str]:

@@ -5,12 +5,12 @@ import warnings
 
 import pandas as pd
 import pytest
+from test_sources_validation import _fresh_downloads, mirror_copy  # noqa: F401 (fixtures)
 
-from analysis.core import contracts
 from analysis.build import observations
+from analysis.core import contracts
 from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import cbs, cbs_v4
-from test_sources_validation import _fresh_downloads, mirror_copy  # noqa: F401 (fixtures)
 
 TOT120 = "households_below_120pct_social_minimum_pct"
 HEADER_INT = "indicator,area_code,meting,year,value,source\n"

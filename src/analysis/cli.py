@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args) -> int:
+    from analysis.batch import fingerprints
+    from analysis.batch import runner as run
     from analysis.build import observations
-    from analysis.batch import fingerprints, runner as run
 
     gms = run.select_gemeenten(args.gemeente, None, args.all)
     kwargs = {"strict": True if args.strict else None, "refresh": args.refresh}
@@ -116,8 +117,8 @@ def _build(args) -> int:
 
 def _standalone(args) -> int:
     """One self-contained page (vega JS, stylesheet and table downloads inside) of an executed notebook."""
-    from analysis.pages import webpage
     from analysis.core.atomic import write_text_atomic
+    from analysis.pages import webpage
 
     nb = Path(args.notebook)
     if not nb.is_file() or nb.suffix != ".ipynb":

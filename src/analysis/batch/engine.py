@@ -18,9 +18,8 @@ from papermill.utils import merge_kwargs, remove_args
 
 from analysis.batch.kernels import Kept, discard, kernel
 
-# Registered with papermill by entry point (pyproject.toml, [project.entry-points."papermill.engine"]):
-# papermill loads it when papermill.engines is imported, so nothing has to import this module first.
-ENGINE_NAME = "wijkmonitor-reuse"
+# Registered with papermill by entry point (pyproject.toml) under kernels.ENGINE_NAME; only papermill
+# imports this module (see kernels.ENGINE_NAME).
 # Silent and without history, so nothing shows in the next notebook. A new history session lets
 # the execution counter restart at 1 (setting the counter alone clashes with the history's
 # line numbers: "Session/line number was not unique in database").

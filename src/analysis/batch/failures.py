@@ -4,9 +4,10 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
+import yaml
+
 from analysis.core import paths
 from analysis.core.errors import WijkmonitorError
-import yaml
 
 
 class RunError(WijkmonitorError):

@@ -17,8 +17,8 @@ from analysis.batch.plan import Task
 from analysis.build import generations
 from analysis.core import paths
 from analysis.core.atomic import write_text_atomic
-from analysis.sources import pdok
 from analysis.core.settings import BOUNDARY_YEAR
+from analysis.sources import pdok
 
 PACKAGE = Path(__file__).resolve().parents[1]
 NOTEBOOK_LAYERS = ("core", "sources", "build", "rules", "charts", "pages")

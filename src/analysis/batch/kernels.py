@@ -17,6 +17,12 @@ from jupyter_core.utils import run_sync
 
 from analysis.batch.startup import KERNEL_EXEC_LINES
 
+# The papermill engine that runs notebooks on these kept kernels (analysis.batch.engine). Papermill
+# imports that module itself, by its entry point (pyproject.toml); the library only needs the name.
+# Importing analysis.batch.engine before papermill would be circular: papermill loads its entry
+# points while it initialises, and would find the engine module half-imported.
+ENGINE_NAME = "wijkmonitor-reuse"
+
 
 @dataclass
 class Kept:

@@ -39,6 +39,7 @@ from tqdm import tqdm
 
 from analysis.batch import executors, fingerprints, kernels, plan
 from analysis.batch.failures import Interrupted, RunError, describe
+from analysis.batch.kernels import ENGINE_NAME
 from analysis.batch.plan import Task
 from analysis.batch.startup import skip_slow_imports
 from analysis.build import coverage, gemeenten, monitors, observations
@@ -46,8 +47,8 @@ from analysis.core import catalogue, locks, paths
 from analysis.core.areas import check_gemeentecode
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
-from analysis.pages import webpage
 from analysis.core.settings import BOUNDARY_YEAR
+from analysis.pages import webpage
 
 MANIFEST = ".manifest.json"
 
@@ -204,8 +205,6 @@ def page(nb_path: Path, title: str, name: str | None = None) -> tuple[str, dict]
 def execute(task: Task, notebook_dir: str, fp: str) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
     import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
-
-    from analysis.batch.engine import ENGINE_NAME  # imports papermill
 
     t0 = time.perf_counter()
     tmp_nb = _scratch() / f"{task.gemeente}-{task.name}-{os.urandom(4).hex()}.ipynb"
@@ -579,8 +578,6 @@ def refresh_committed(notebook_dir: Path | None = None) -> None:
     Each on a fresh IPC kernel (no TCP warning), with the static SVG per chart that plain
     `jupyter nbconvert` needs (the batch run leaves it out)."""
     import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
-
-    from analysis.batch.engine import ENGINE_NAME  # imports papermill
 
     os.environ["WIJKMONITOR_CHART_SVG"] = "1"
     nb_dir = Path(notebook_dir or paths.NOTEBOOK_DIR)

@@ -10,16 +10,16 @@ its tooltip.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import textwrap
 import unicodedata
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import Point, box
 from shapely.ops import polylabel
-import hashlib
-import numpy as np
 
 # DejaVu Sans Bold advance widths (em) for ' ' .. '~' (read once from the font's hmtx table).
 _ASCII_WIDTHS = [

@@ -19,18 +19,20 @@ import pandas as pd
 import vl_convert as vlc
 from shapely.geometry import mapping
 
-from analysis.core import catalogue
-from analysis.rules import compare as cmp, period
+from analysis.build import coverage
 from analysis.charts import labels as lab
+from analysis.core import catalogue
 from analysis.core.areas import NL_CODE
 from analysis.core.atomic import write_atomic
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError
 from analysis.core.numbers import format_nl
-from analysis.build import coverage
-from analysis.sources import pdok
-from analysis.rules.region import region_rows
 from analysis.core.settings import BOUNDARY_YEAR
+from analysis.rules import compare as cmp
+from analysis.rules import period
+from analysis.rules.region import region_rows
+from analysis.sources import pdok
 
 NO_DATA_COLOUR = "#d0d0d0"
 SCHEME = "pinkyellowgreen"  # ColorBrewer PiYG: diverging, colour-blind safe; green = favourable

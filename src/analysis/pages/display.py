@@ -15,16 +15,17 @@ from __future__ import annotations
 import json
 import os
 
+import altair as alt
 import pandas as pd
-from IPython import get_ipython
+import vl_convert as vlc
 from altair.utils import schemapi
+from IPython import get_ipython
+from pandas.io.formats.style import Styler
+
 from analysis.charts import maps
 from analysis.charts.maps import FORMAT_LOCALE
 from analysis.core.catalogue import catalogue
 from analysis.pages import notebook_errors
-from pandas.io.formats.style import Styler
-import altair as alt
-import vl_convert as vlc
 
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"
 VEGALITE_MIME = "application/vnd.vegalite.v5+json"

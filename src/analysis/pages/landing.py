@@ -14,18 +14,18 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from shapely.geometry import mapping
 
-from analysis.pages import webpage
-from analysis.core.atomic import write_text_atomic
 from analysis.build import gemeenten
 from analysis.charts.labels import Mercator
 from analysis.charts.maps import NO_DATA_COLOUR, _legend_format
+from analysis.core.atomic import write_text_atomic
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError, WijkmonitorError
+from analysis.pages import webpage
 from analysis.rules import period
 from analysis.sources import pdok
-from shapely.geometry import mapping
 
 DEFAULT_HEADLINES = ("households_below_120pct_social_minimum_pct", "population_density")
 META = "wijkmonitor:gemeente"

@@ -19,10 +19,11 @@ import re
 import time
 from pathlib import Path
 
+import vl_convert as vlc
+
 from analysis.core import paths
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
 from analysis.core.numbers import format_nl
-import vl_convert as vlc
 
 VEGALITE_PREFIX = "application/vnd.vegalite."
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"  # = display.TABLE_MIME (display imports pandas)

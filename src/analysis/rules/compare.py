@@ -4,12 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.core.areas import NL_CODE
+from analysis.build.judgements import judge
+from analysis.core.areas import NL_CODE, gemeente_of
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError, UnknownIndicatorError
 from analysis.rules import period
-from analysis.build.judgements import judge
-from analysis.core.areas import gemeente_of
 
 CLASS_LABELS = {"below": "lager dan", "about_equal": "ongeveer gelijk aan", "above": "hoger dan", None: "niet te vergelijken"}
 STATUS_LABELS = {"not_published": "niet gepubliceerd in het rapport ('-')", "empty_cell": "lege cel in het rapport",

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.areas import NL_CODE
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
-from analysis.core.errors import NoDataError, ParameterError, WijkmonitorError
 from analysis.build import gemeenten
+from analysis.core.areas import NL_CODE
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
+from analysis.core.errors import NoDataError, ParameterError, WijkmonitorError
 
 ANY = "*"  # any metingen series (None means: rows without a series)
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.rules import compare as cmp, period
-from analysis.core.areas import NL_CODE, check_wijkcode
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
-from analysis.build.judgements import judge
 from analysis.build import gemeenten
-from analysis.core.areas import gemeente_of, span
+from analysis.build.judgements import judge
+from analysis.core.areas import NL_CODE, check_wijkcode, gemeente_of, span
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import UnknownAreaError
+from analysis.rules import compare as cmp
+from analysis.rules import period
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.core.areas import NL_CODE
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.rules import period
 
 # Gemeente-level figures shown in the region table, where the data has them.

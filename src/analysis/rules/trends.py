@@ -8,7 +8,8 @@ import math
 import pandas as pd
 
 from analysis.build.judgements import series_rows, set_areas
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.rules import period
 
 

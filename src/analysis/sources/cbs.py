@@ -27,11 +27,10 @@ from analysis.core import catalogue as cat
 from analysis.core import paths
 from analysis.core.areas import NL_CODE, check_gemeentecode, level_of, short_name
 from analysis.core.catalogue import catalogue
-from analysis.sources.tabular import strict_table
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.sources import download, schema
+from analysis.sources import cbs_v4, download, schema
 from analysis.sources.cbs_v4 import MISSING, NUMBER
-from analysis.sources import cbs_v4
+from analysis.sources.tabular import strict_table
 
 KWB_TABLES = {2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
               2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}

@@ -20,9 +20,9 @@ import pandas as pd
 
 from analysis.core import paths
 from analysis.core.areas import NL_CODE
-from analysis.sources.tabular import strict_table
 from analysis.core.errors import SourceError, SourceWarning
 from analysis.sources import download
+from analysis.sources.tabular import strict_table
 
 V4_BASE = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
 V4_TABLES = {"83841NED"}  # tables this project reads through v4

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.errors import SourceError
 from analysis.core.areas import NL_CODE
+from analysis.core.errors import SourceError
 
 REQUIRED = ("indicator", "area_code", "meting", "year", "value", "source")
 OPTIONAL = ("status", "note", "series")

@@ -27,8 +27,8 @@ from shapely.geometry.polygon import orient
 from analysis.core import paths
 from analysis.core.areas import check_gemeentecode, short_name
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.sources import download
 from analysis.core.settings import BOUNDARY_YEAR
+from analysis.sources import download
 
 CRS = "EPSG:4326"
 LEVELS = ("wijk", "buurt", "gemeente")

@@ -19,16 +19,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from analysis.build import gemeenten as gm_mod  # (callers' lists of codes are called gemeenten)
+from analysis.build import observations
 from analysis.core.areas import NL_CODE, check_gemeentecode
 from analysis.core.atomic import write_atomic
 from analysis.core.errors import UnknownAreaError, WijkmonitorError
-from analysis.textcheck.document import Document, TextCheckError, from_lines, read
 from analysis.textcheck import kinds
+from analysis.textcheck.document import Document, TextCheckError, from_lines, read
 from analysis.textcheck.extract import Linker
 from analysis.textcheck.verify import Checker
-from analysis.build import gemeenten
-from analysis.build import gemeenten as gm_mod
-from analysis.build import observations
 
 COLUMNS = ["line", "kpi", "area", "text_value", "data_value", "verdict", "explanation"]
 VERDICTS = ("agrees", "disagrees", "not_checkable")
@@ -80,7 +79,7 @@ def detect_gemeente(doc: Document, obs: pd.DataFrame | None = None) -> str:
     """The gemeente named most often in the running text (at least three times), among every
     gemeente of the boundary data (or of `obs`)."""
     text = " ".join(s.text for s in doc.sentences)
-    known = _known_gemeenten(obs) if obs is not None else {c: gemeenten.name(c) for c in gemeenten.codes()}
+    known = _known_gemeenten(obs) if obs is not None else {c: gm_mod.name(c) for c in gm_mod.codes()}
     counts = {c: len(re.findall(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", text))
               for c, n in known.items() if n}
     best = max(counts, key=counts.get, default=None)

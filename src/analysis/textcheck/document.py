@@ -17,8 +17,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.core.errors import WijkmonitorError
 import docx
+
+from analysis.core.errors import WijkmonitorError
 
 
 class TextCheckError(WijkmonitorError):
