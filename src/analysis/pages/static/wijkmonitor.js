@@ -18,12 +18,15 @@
     return svg ? parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width : 0;
   }
   function charsFor(px, fontSize) { return Math.max(16, Math.floor(px / ((fontSize || 11) * 0.56))); }
-  function rewrap(lines, px, fontSize) {
-    var words = [].concat(lines).join(" ").split(/\s+/), out = [], line = "", max = charsFor(px, fontSize);
-    words.forEach(function (w) {
-      if (line && (line + " " + w).length > max) { out.push(line); line = w; } else { line = line ? line + " " + w : w; }
+  function rewrap(lines, px, fontSize) {  /* each line that is too long wrapped at words */
+    var out = [], max = charsFor(px, fontSize);
+    [].concat(lines).forEach(function (text) {
+      var line = "";
+      String(text).split(/\s+/).forEach(function (w) {
+        if (line && (line + " " + w).length > max) { out.push(line); line = w; } else { line = line ? line + " " + w : w; }
+      });
+      if (line) { out.push(line); }
     });
-    if (line) { out.push(line); }
     return out;
   }
   /* The spec for a screen `avail` px wide: side-by-side parts stacked, fewer small multiples per row,
@@ -48,6 +51,10 @@
         node.title.frame = "bounds"; /* from the chart's left edge, not the plot's (axis labels take room) */
       } else if (typeof node.title === "string" && node.title.length > charsFor(avail, 13) && (node.mark || node.layer || node.vconcat || node.concat)) {
         node.title = { text: rewrap(node.title, avail - 10, 13), anchor: "start", frame: "bounds" };
+      }
+      if (typeof node.labelLimit === "number" && node.labelLimit > avail * 0.4) { node.labelLimit = Math.round(avail * 0.4); }
+      if (node.row && node.row.header && typeof node.row.header === "object") {
+        node.row.header.labelOrient = "top"; node.row.header.labelAnchor = "start"; /* row names above, not beside */
       }
       ["fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"].forEach(function (k) {
         if (typeof node[k] === "number" && node[k] < MIN_FONT) { node[k] = MIN_FONT; }
@@ -78,23 +85,24 @@
   }
   function embed(id, spec, options) {
     var o = Object.assign({}, opts, options || {}), el = document.getElementById(id);
-    return vegaEmbed("#" + id, spec, o).then(function (res) {
-      var avail = el ? available(el) : 0, drawn = el ? drawnWidth(el) : 0;
-      if (!el || drawn <= avail + 1) { views[id] = res.view; return res; }
-      /* Too wide for this screen (a phone): drawn again to fit; what still does not fit is scaled by CSS. */
-      res.view.finalize();
-      var fitted = fit(spec, avail, 0);
-      return vegaEmbed("#" + id, fitted, o).then(function (res2) {
-        var drawn2 = drawnWidth(el), over = drawn2 - avail;
-        el.setAttribute("data-wm-fit", [avail, drawn, drawn2].join(" "));
-        if (over <= 1) { views[id] = res2.view; return res2; }
-        res2.view.finalize();
-        return vegaEmbed("#" + id, fit(fitted, avail, over), o).then(function (res3) {
-          el.setAttribute("data-wm-fit", [avail, drawn, drawn2, drawnWidth(el)].join(" "));
-          views[id] = res3.view; return res3;
-        });
+    var avail = 0, widths = [];
+    function draw(s, pass) {
+      return vegaEmbed("#" + id, s, o).then(function (res) {
+        var drawn = drawnWidth(el);
+        if (pass === 0) { avail = available(el); }
+        widths.push(drawn);
+        if (drawn <= avail + 1 || pass >= 3) {
+          if (pass > 0) { el.setAttribute("data-wm-fit", avail + ": " + widths.join(" ")); }
+          views[id] = res.view;
+          return res;
+        }
+        /* Too wide for this screen (a phone): drawn again to fit; what still does not fit is scaled by CSS. */
+        res.view.finalize();
+        return draw(fit(s, avail, pass === 0 ? 0 : drawn - avail), pass + 1);
       });
-    }).catch(function (err) { fail(id, err); });
+    }
+    if (!el) { return Promise.resolve(null); }
+    return draw(spec, 0).catch(function (err) { fail(id, err); });
   }
 
   /* Tables wider than their box scroll sideways: the first column stays (CSS sticky) and a cue says so. */
