@@ -20,7 +20,8 @@ PROBE_JS = r"""
 (function () {
   function report() {
     var vw = document.documentElement.clientWidth, out = {vw: vw, doc: document.documentElement.scrollWidth,
-        wide: [], tables: [], minText: null, minTextWhere: null, charts: 0, drawn: 0};
+        wide: [], tables: [], minText: null, minTextWhere: null, minSvg: 99, minSvgWhere: "", minHtml: 99,
+        minHtmlWhere: "", charts: 0, drawn: 0};
     function visible(el) {
       if (!el || el.hidden) { return false; }
       var s = getComputedStyle(el), r = el.getBoundingClientRect();
@@ -60,13 +61,14 @@ PROBE_JS = r"""
     });
     function small(size, where) {
       if (out.minText === null || size < out.minText) { out.minText = Math.round(size * 10) / 10; out.minTextWhere = where; }
+      var k = where.indexOf("svg") === 0 ? "Svg" : "Html";
+      if (out["min" + k] === undefined || size < out["min" + k]) { out["min" + k] = Math.round(size * 10) / 10; out["min" + k + "Where"] = where; }
     }
     document.querySelectorAll("svg text").forEach(function (t) {
       if (!t.textContent.trim()) { return; }
       var svg = t.ownerSVGElement, box = svg.getBoundingClientRect(), w = svg.width.baseVal.value;
       var vb = svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width ? svg.viewBox.baseVal.width : w;
       var scale = vb ? box.width / vb : 1, fs = parseFloat(getComputedStyle(t).fontSize);
-      var m = t.getCTM(), svgm = svg.getScreenCTM();
       small(fs * scale, "svg: " + t.textContent.slice(0, 40) + " in " + (svg.closest(".wm-chart") || {}).id + " scale " + scale.toFixed(2));
     });
     var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
