@@ -68,19 +68,19 @@ def test_map_page_labels_every_wijk(reports, doms):
 
 
 def features(spec) -> list[dict]:
-    """The GeoJSON features of a vega-lite spec (inline values, also as JSON text)."""
+    """The GeoJSON features of a vega-lite spec (inline or in `datasets`, also as JSON text)."""
     out = []
 
     def walk(node):
+        if isinstance(node, str) and node.startswith('[{"type":"Feature"'):
+            node = json.loads(node)  # altair keeps the polygons as JSON text (in `datasets` or inline)
         if isinstance(node, dict):
-            vals = node.get("values")
-            if isinstance(vals, str) and vals.startswith("["):
-                vals = json.loads(vals)
-            if isinstance(vals, list) and vals and isinstance(vals[0], dict) and vals[0].get("type") == "Feature":
-                out.extend(vals)
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):
+            if node and isinstance(node[0], dict) and node[0].get("type") == "Feature":
+                out.extend(node)
+                return
             for v in node:
                 walk(v)
 

@@ -94,8 +94,9 @@ def test_country_page_draws_the_gemeenten_and_is_light(tree, tmp_path):
     text = json.dumps(spec)
     # the gemeenten with reports on the green/pink scale centred on Nederland's 6,3% (CBS 83841NED, 2022)
     assert '"domainMid": 6.3' in text and '"scheme": "pinkyellowgreen"' in text
-    for code in ("GM0957", "GM1711", "GM0363"):
-        assert f'"href": "{code}/index.html"' in text
+    records = [r for v in spec["datasets"].values() if isinstance(v, str) and '"href"' in v for r in json.loads(v)]
+    assert {r["code"]: r["href"] for r in records} == {c: f"{c}/index.html" for c in ("GM0957", "GM1711", "GM0363")}
+    assert {r["code"]: r["waarde"] for r in records}["GM1711"] == "4,0%"  # PDOK gemeentekaart 2022
     assert "Roermond" in dom and "Echt-Susteren" in dom and "Amsterdam" in dom
 
 
