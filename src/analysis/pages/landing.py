@@ -11,6 +11,7 @@ import html
 import json
 import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -274,7 +275,6 @@ def country_script(reports_root: Path, year: int = COUNTRY_YEAR) -> Path:
 def _country_choice(gms: list[dict]) -> tuple[str | None, int | None, float | None]:
     """The indicator and year most landing pages have a country figure for (then the first of
     COUNTRY_INDICATORS, then the latest year), and Nederland's value in that year."""
-    from collections import Counter
 
     figs = [f for g in gms for f in (g.get("country") or [])]
     if not figs:
