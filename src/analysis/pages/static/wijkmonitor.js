@@ -45,23 +45,40 @@
       if (node.legend && typeof node.legend === "object" && node.legend.orient !== "bottom" && node.legend.orient !== "none") {
         node.legend.orient = "bottom"; node.legend.direction = "horizontal";
       }
+      if (typeof node.width === "number" && node.width > MIN_VIEW) {
+        node.width = Math.max(MIN_VIEW, Math.min(node.width - over, avail - 40));
+      }
+      /* a view's title no wider than the view (stacked parts line up at their plots, not their labels) */
+      var tw = typeof node.width === "number" ? Math.min(avail - 10, node.width + 20) : avail - 10;
       if (node.title && typeof node.title === "object" && !Array.isArray(node.title) && node.title.text !== undefined) {
-        node.title.text = rewrap(node.title.text, avail - 10, Math.max(MIN_FONT, node.title.fontSize || 13));
-        if (node.title.subtitle) { node.title.subtitle = rewrap(node.title.subtitle, avail - 10, Math.max(MIN_FONT, node.title.subtitleFontSize || 11)); }
+        node.title.text = rewrap(node.title.text, tw, Math.max(MIN_FONT, node.title.fontSize || 13) * 1.1);
+        if (node.title.subtitle) { node.title.subtitle = rewrap(node.title.subtitle, tw, Math.max(MIN_FONT, node.title.subtitleFontSize || 11)); }
         node.title.frame = "bounds"; /* from the chart's left edge, not the plot's (axis labels take room) */
       } else if (typeof node.title === "string" && node.title.length > charsFor(avail, 13) && (node.mark || node.layer || node.vconcat || node.concat)) {
-        node.title = { text: rewrap(node.title, avail - 10, 13), anchor: "start", frame: "bounds" };
+        node.title = { text: rewrap(node.title, tw, 13 * 1.1), anchor: "start", frame: "bounds" };
       }
       if (typeof node.labelLimit === "number" && node.labelLimit > avail * 0.4) { node.labelLimit = Math.round(avail * 0.4); }
+      var m = node.mark;
+      if (m && m.type === "text" && m.lineBreak && node.data && node.data.name && node.encoding && node.encoding.text &&
+          node.encoding.text.field && s.datasets && s.datasets[node.data.name] !== undefined) {
+        /* a text view with lines (e.g. a note under a chart): its lines wrapped again at the screen */
+        var field = node.encoding.text.field, raw = s.datasets[node.data.name], isText = typeof raw === "string";
+        var rows = isText ? JSON.parse(raw) : raw, brk = m.lineBreak;
+        rows = rows.map(function (r) {
+          if (typeof r[field] !== "string") { return r; }
+          var c = Object.assign({}, r);
+          c[field] = rewrap(r[field].split(brk), avail - 20, m.fontSize || 11).join(brk);
+          return c;
+        });
+        s.datasets[node.data.name] = isText ? JSON.stringify(rows) : rows;
+        if (typeof m.limit === "number") { m.limit = avail - 20; }
+      }
       if (node.row && node.row.header && typeof node.row.header === "object") {
         node.row.header.labelOrient = "top"; node.row.header.labelAnchor = "start"; /* row names above, not beside */
       }
       ["fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize"].forEach(function (k) {
         if (typeof node[k] === "number" && node[k] < MIN_FONT) { node[k] = MIN_FONT; }
       });
-      if (typeof node.width === "number" && node.width > MIN_VIEW) {
-        node.width = Math.max(MIN_VIEW, Math.min(node.width - over, avail - 40));
-      }
       Object.keys(node).forEach(function (k) {
         if (k !== "data" && k !== "datasets" && k !== "values") { walk(node[k], false); }
       });
@@ -71,7 +88,7 @@
     s.config = Object.assign({}, s.config || {});
     ["axis", "header"].forEach(function (k) { s.config[k] = Object.assign({}, small, s.config[k] || {}); });
     s.config.legend = Object.assign({}, small, s.config.legend || {}, { orient: "bottom", direction: "horizontal",
-      layout: { bottom: { direction: "vertical", anchor: "start" } } }); /* legends below each other */
+      columns: 2, layout: { bottom: { direction: "vertical", anchor: "start" } } }); /* legends below each other */
     /* long category names (KPI labels) beside a bar: cut at 40 % of the screen (the tooltip names them) */
     s.config.axisY = Object.assign({}, s.config.axisY || {}, { labelLimit: Math.round(avail * 0.4) });
     s.config.title = Object.assign({ subtitleFontSize: MIN_FONT }, s.config.title || {});
