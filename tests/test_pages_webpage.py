@@ -120,11 +120,15 @@ def test_landing_page_ranks_the_headline_and_links_profiles(reports):
     page = (reports / GM / "index.html").read_text(encoding="utf-8")
     assert "<h1>Wijkmonitor Roermond</h1>" in page
     assert "Huishoudens tot 120% van het sociaal minimum per wijk, 1-meting" in page
-    rows = re.findall(r'<tr><td class="wm-num">(\d+)</td><td>(.*?)</td>.*?<td class="wm-num">(.*?)</td>', page)
-    first = rows[0]
-    assert first[0] == "1" and "Roermond-Oost" in first[1] and first[2] == "25,4%"
-    assert any("Donderberg" in r[1] and r[2] == "25,0%" for r in rows)
-    assert rows[-1][2] == "geen gegevens" and "Maasplassen" in rows[-1][1]
+    rows = [(re.sub(r"<[^>]+>", "", th), v, k) for th, v, k in re.findall(
+        r'<tr[^>]*><th scope="row">(.*?)</th><td class="wm-num">(.*?)</td><td>(.*?)</td>', page)]
+    # most favourable first (lower is better), then the wijk without a figure, the gemeente and Nederland
+    assert rows[0][0] == "Herten" and rows[0][1:] == ("4,9%", "gunstiger")
+    assert ("2 Donderberg", "25,0%", "ongunstiger") in rows  # number 2 on the map, as on the indicator map
+    assert rows[-4][0] == "1 Roermond-Oost" and rows[-4][1] == "25,4%"
+    assert rows[-3][0].startswith("Maasplassen") and rows[-3][1] == "geen gegevens"
+    assert rows[-2][:2] == ("Gemeente Roermond", "15,1%")  # the May 2025 report's 1-meting (Bijlage 2A)
+    assert rows[-1][:2] == ("Nederland", "12,2%")
     for name in ("overzicht", "indicator_kaart"):
         assert f'href="{page_of(reports, name).name}"' in page
     on_disk = len(list((reports / GM).glob("wijkprofiel_WK0957*.html")))
@@ -177,20 +181,21 @@ def test_one_self_contained_page_for_email(tmp_path, capsys):
     assert "geen.ipynb: geen notebook" in capsys.readouterr().err
 
 
-def test_landing_map_numbers_do_not_cover_each_other():
-    """Amsterdam (111 wijken) on the 460 px landing map: numbers only where their circles do not touch."""
-    from itertools import combinations
+def test_landing_numbers_are_the_wijk_maps_numbers(reports):
+    """The landing map is the indicator map's wijk map: the same colours (centred on Nederland) and the
+    same wijk numbers, which the table puts before the names (not ranks)."""
+    import json
 
-    from analysis.charts.labels import Mercator
+    from analysis.charts import maps
 
-    web = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, "GM0363"))
-    points = web.geometry.representative_point()
-    nr = pd.Series(range(1, len(web) + 1), index=web["wijkcode"])
-    kept = landing._numbers_that_fit(web, points, nr)
-    assert len(web) == 111 and 40 < len(kept) < 111 and nr.index[0] in kept  # number 1 is always drawn
-    proj = Mercator(web.geometry, *landing.MAP_SIZE)
-    xy = [proj(p.x, p.y) for code, p in zip(web["wijkcode"], points) if code in kept]
-    assert all((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 >= (2 * landing.NUMBER_RADIUS) ** 2 for a, b in combinations(xy, 2))
-    roermond = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, "GM0957"))
-    assert len(landing._numbers_that_fit(roermond, roermond.geometry.representative_point(),
-                                         pd.Series(range(1, 11), index=roermond["wijkcode"]))) == 10
+    page = (reports / GM / "index.html").read_text(encoding="utf-8")
+    spec = json.loads(re.search(r'wijkmonitor\.embed\("kaart", (\{.*?\}), WM_OPTS\)', page, re.S).group(1))
+    text = json.dumps(spec)
+    assert '"scheme": "pinkyellowgreen"' in text and '"domainMid": 12.2' in text  # green/pink around NL 12,2%
+    web = pdok.simplify_for_web(pdok.load_boundaries("wijk", 2024, GM))
+    numbers = maps.map_numbers(web)
+    assert numbers == {"WK095701": 1, "WK095704": 2, "WK095705": 3}
+    shown = dict(re.findall(r'<span class="wm-nr"[^>]*>(\d+)</span> <a href="wijkprofiel_(WK\d+)\.html"', page))
+    assert {c: int(n) for n, c in shown.items()} == numbers
+    kaart = (reports / GM / "indicator_kaart.html").read_text(encoding="utf-8")
+    assert "1 Roermond-Oost" in kaart and "2 Donderberg" in kaart and "3 Hoogvonderen" in kaart

@@ -68,13 +68,35 @@ def test_map_page_labels_every_wijk(reports, doms):
     assert "Maasplassen" in dom and "Donderberg" in dom  # wijk labels drawn in the SVG
 
 
+def features(spec) -> list[dict]:
+    """The GeoJSON features of a vega-lite spec (inline or in `datasets`, also as JSON text)."""
+    out = []
+
+    def walk(node):
+        if isinstance(node, str) and node.startswith('[{"type":"Feature"'):
+            node = json.loads(node)  # altair keeps the polygons as JSON text (in `datasets` or inline)
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            if node and isinstance(node[0], dict) and node[0].get("type") == "Feature":
+                out.extend(node)
+                return
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    return out
+
+
 def test_landing_map_links_each_wijk_to_its_profile(reports):
     page = (reports / GM / "index.html").read_text(encoding="utf-8")
     spec = json.loads(re.search(r'wijkmonitor\.embed\("kaart", (\{.*?\}), WM_OPTS\)', page, re.S).group(1))
-    hrefs = {f["properties"]["wijknaam"]: f["properties"]["href"] for f in spec["layer"][0]["data"]["values"]}
+    feats = {f["properties"]["wijkcode"]: f["properties"] for f in features(spec)}
+    hrefs = {p["wijknaam"]: p["href"] for p in feats.values()}
     assert len(hrefs) == 10 and hrefs["Donderberg"] == "wijkprofiel_WK095704.html"
-    for wijkcode, href in ((f["properties"]["wijkcode"], f["properties"]["href"]) for f in spec["layer"][0]["data"]["values"]):
-        assert href == (f"wijkprofiel_{wijkcode}.html" if (reports / GM / f"wijkprofiel_{wijkcode}.html").is_file() else None)
+    for wijkcode, p in feats.items():
+        assert p["href"] == (f"wijkprofiel_{wijkcode}.html" if (reports / GM / f"wijkprofiel_{wijkcode}.html").is_file() else None)
 
 
 def test_copied_light_page_draws_its_map_offline(reports, tmp_path):

@@ -144,16 +144,23 @@ def _jsonable(v):
 
 
 def label_layers(shapes, width: int, height: int, code_col: str = "wijkcode", name_col: str = "wijknaam",
-                 font_size: float = 10, highlight: str | None = None) -> tuple[list, list[str], pd.DataFrame]:
-    """Text layers (white halo below, text above) of labels placed without overlap, and the key lines."""
+                 font_size: float = 10, highlight: str | None = None,
+                 links: dict | None = None) -> tuple[list, list[str], pd.DataFrame]:
+    """Text layers (white halo below, text above) of labels placed without overlap, and the key lines.
+
+    `links`: code -> page; a click on a label opens it (as a click on the area does)."""
     placed = lab.place(shapes, width, height, code_col, name_col, font_size=font_size, first=highlight,
                        avoid=[highlight] if highlight else [])
     df = placed[placed["soort"] != "geen"][[code_col, name_col, "tekst", "soort", "lon", "lat", "font_size"]].copy()
     df["gekozen"] = df[code_col] == highlight
+    if links is not None:
+        df["href"] = [links.get(c) for c in df[code_col]]
     data = _records(df)
     enc = dict(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), text=alt.Text("tekst:N"),
                size=alt.Size("font_size:Q", scale=None),
                tooltip=alt.Tooltip(f"{name_col}:N", title="Naam"))
+    if links is not None:
+        enc["href"] = alt.Href("href:N")
     halo = alt.Chart(data).mark_text(fontWeight="bold", stroke="white", strokeWidth=3, strokeJoin="round",
                                    align="center", baseline="middle").encode(
         **enc, stroke=_cond(alt.StrokeValue, "datum.gekozen", WIJK_COLOUR, "white"))
@@ -183,6 +190,17 @@ def _with_key(layer, key: alt.Chart | None):
 
 
 # --- the map -------------------------------------------------------------------------------
+
+MAP_SIZE = (440, 400)  # the wijk map's drawing area: the same size gives the same names and numbers
+
+
+def map_numbers(shapes, width: int = MAP_SIZE[0], height: int = MAP_SIZE[1]) -> dict[str, int]:
+    """wijkcode -> the number the wijk map (`choropleth` at this size) shows for a wijk without room
+    for its name; wijken named on the map are not in it. Lets a table use the map's numbering."""
+    placed = lab.place(shapes, width, height, "wijkcode", "wijknaam", font_size=10)
+    k = placed[placed["soort"] == "nummer"]
+    return {c: int(n) for c, n in zip(k["wijkcode"], k["nummer"])}
+
 
 def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, year=None,
               boundary_year: int = BOUNDARY_YEAR, shapes=None, reference: str = NL_CODE):
@@ -227,28 +245,37 @@ def _legend_format(indicator: str) -> str:
 
 def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int | None = None,
                year: int | None = None, *, reference: str = NL_CODE, boundary_year: int = BOUNDARY_YEAR,
-               width: int = 440, height: int = 400, labels: bool = True, title=None, shapes=None,
-               legend: bool = True, compact: bool = False):
+               width: int = MAP_SIZE[0], height: int = MAP_SIZE[1], labels: bool = True, title=None, shapes=None,
+               legend: bool = True, compact: bool = False, links: dict | None = None):
     """Wijk map of one indicator coloured by its value on a scale centred on the reference's value.
 
     Defaults: the latest meting (else latest year); reference Nederland, or its latest value, or
     the gemeente's (the legend says which). Wijk names are placed without overlap; small wijken
     get a number and a key below the map. `compact`: small-multiple form (legend below).
+    `links`: wijkcode -> page (e.g. the wijk profile); a click on the wijk opens it.
     """
     e = catalogue_entry(indicator)
     g = map_frame(obs, indicator, gemeentecode, meting, year, boundary_year, shapes, reference)
     ref = g.attrs["reference"]
     fields = ["wijkcode", "wijknaam", "value", "waarde", "landelijk", "verschil", "toelichting", "has_value"]
+    if links is not None:
+        g["href"] = [links.get(c) for c in g["wijkcode"]]
+        g["klik"] = ["klik voor het wijkprofiel" if h else "nog geen wijkprofiel" for h in g["href"]]
+        fields += ["href", "klik"]
     data = _geo_values(g, fields)
     tooltip = [alt.Tooltip("properties.wijknaam:N", title="Wijk"), alt.Tooltip("properties.waarde:N", title="Waarde"),
                alt.Tooltip("properties.landelijk:N", title=ref["short"]),
                alt.Tooltip("properties.verschil:N", title="Verschil"),
                alt.Tooltip("properties.toelichting:N", title="Toelichting")]
+    click = {}
+    if links is not None:
+        tooltip.append(alt.Tooltip("properties.klik:N", title=" "))
+        click = {"href": alt.Href("properties.href:N")}
     base = alt.Chart(data).project(type="mercator")
     missing = base.mark_geoshape(stroke="white", strokeWidth=1, strokeDash=[3, 2]).encode(
         color=alt.Color("nodata:N", scale=alt.Scale(domain=["geen gegevens"], range=[NO_DATA_COLOUR]),
                         legend=alt.Legend(title=None, orient="bottom") if legend and not compact else None),
-        tooltip=tooltip,
+        tooltip=tooltip, **click,
     ).transform_filter("!datum.properties.has_value").transform_calculate(nodata="'geen gegevens'")
     if compact:
         title_lines = lab.wrap(ref["tekst"], width - 10, 9)
@@ -261,11 +288,11 @@ def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int
     coloured = base.mark_geoshape(stroke="white", strokeWidth=1).encode(
         color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, ref["value"], g["value"]),
                         legend=leg if legend else None),
-        tooltip=tooltip,
+        tooltip=tooltip, **click,
     ).transform_filter("datum.properties.has_value")
     layers, key, unnamed = [missing, coloured], None, False
     if labels:
-        text_layers, key_lines, placed = label_layers(g, width, height)
+        text_layers, key_lines, placed = label_layers(g, width, height, links=links)
         layers += text_layers
         key = _key_chart(key_lines, width)
         unnamed = bool((placed["soort"] == "geen").any())
@@ -786,6 +813,71 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
                       + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
                         source_line(sel[sel["year"] == year], f"gemeentegrenzen CBS/PDOK {BOUNDARY_YEAR}"))
+
+
+COUNTRY_DATA = "gemeenten"  # the named dataset of the country map: every gemeente's outline (a separate script)
+COUNTRY_SIZE = (380, 450)
+
+
+def country_features(year: int = BOUNDARY_YEAR, tolerance: float = 0.004, decimals: int = 3) -> list[dict]:
+    """Every gemeente of NL as light GeoJSON features (code and name), for the country map.
+
+    About 4 decimals of a degree simplified: on a map of at most ~700 px of the Netherlands a
+    vertex moves less than a pixel."""
+    g = pdok.simplify_for_web(pdok.load_boundaries("gemeente", year, None), tolerance, decimals)
+    g = g[g["gemeentecode"].str.match(r"^GM\d{4}$")].sort_values("gemeentecode", kind="stable")
+    return [{"type": "Feature", "geometry": mapping(geom),
+             "properties": {"gemeentecode": code, "gemeentenaam": str(name)}}
+            for geom, code, name in zip(g.geometry, g["gemeentecode"], g["gemeentenaam"])]
+
+
+def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None, nl_value: float | None,
+                width: int = COUNTRY_SIZE[0], height: int = COUNTRY_SIZE[1]) -> dict:
+    """The Netherlands' gemeenten; those with reports coloured by `indicator` on the scale centred on
+    Nederland (green = gunstiger, pink = ongunstiger) and linked to their page.
+
+    `reported`: gemeentecode, naam, value (NaN: no figure), href. The outlines come from the named
+    dataset COUNTRY_DATA (`country_features`), which the page supplies; the spec holds only the reported."""
+    e = catalogue_entry(indicator) if indicator else None
+    recs = pd.DataFrame({"code": reported["gemeentecode"], "naam": reported["naam"], "href": reported["href"],
+                         "value": reported["value"].astype(float),
+                         "waarde": [fmt(indicator, v) if indicator and pd.notna(v) else "geen gegevens"
+                                    for v in reported["value"]]})
+    recs["rapport"] = True
+    recs["klik"] = "klik voor de startpagina van de gemeente"
+    lookup = alt.LookupData(data=_records(recs), key="code", fields=["naam", "href", "value", "waarde", "rapport", "klik"])
+    base = alt.Chart(alt.Data(name=COUNTRY_DATA)).transform_lookup(
+        lookup="properties.gemeentecode", from_=lookup).project(type="mercator")
+    label = f"{e['label']}{_unit(e)}, {year}" if e else "Waarde"
+    tip = [alt.Tooltip("properties.gemeentenaam:N", title="Gemeente"), alt.Tooltip("waarde:N", title=label),
+           alt.Tooltip("klik:N", title=" ")]
+    layers = [
+        base.mark_geoshape(fill="#ececec", stroke="white", strokeWidth=0.4).encode(
+            tooltip=[alt.Tooltip("properties.gemeentenaam:N", title="Gemeente")]).transform_filter("!datum.rapport"),
+        base.mark_geoshape(fill=NO_DATA_COLOUR, stroke="#333", strokeWidth=0.8).encode(
+            tooltip=tip, href=alt.Href("href:N")).transform_filter("datum.rapport && !isValid(datum.value)"),
+    ]
+    vals = recs["value"].dropna()
+    if e and len(vals):
+        mid = float(nl_value) if nl_value is not None and pd.notna(nl_value) else float(vals.mean())
+        sign = cmp.direction_sign(indicator)
+        meaning = (f"groen = gunstiger, roze = ongunstiger dan Nederland ({fmt(indicator, mid)})" if sign
+                   else f"kleur: lager of hoger dan Nederland ({fmt(indicator, mid)})")
+        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + [f"{year}; midden = Nederland"],
+                         orient="bottom", direction="horizontal", format=_legend_format(indicator),
+                         gradientLength=240, titleLimit=300)
+        layers.append(base.mark_geoshape(stroke="#333", strokeWidth=0.8).encode(
+            color=alt.Color("value:Q", scale=_colour_scale(indicator, mid, vals), legend=leg),
+            tooltip=tip, href=alt.Href("href:N")).transform_filter("datum.rapport && isValid(datum.value)"))
+        sub = [meaning, "grijs omlijnd: rapporten zonder dit cijfer; lichtgrijs: nog geen rapporten"]
+    else:
+        sub = ["omlijnd: gemeenten met rapporten"]
+    title = alt.Title("Gemeenten met rapporten" + (f": {e['label'].lower()}" if e else ""), subtitle=sub,
+                      anchor="start", fontSize=13, subtitleFontSize=11)
+    chart = alt.layer(*layers).properties(width=width, height=height, title=title)
+    spec = chart.to_dict()
+    spec["datasets"] = {**spec.get("datasets", {}), COUNTRY_DATA: []}  # the page fills in the outlines
+    return spec
 
 
 # --- output --------------------------------------------------------------------------------
