@@ -42,6 +42,7 @@ WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR = "#08306b", "#969696", "#000000"
 REGION_PALETTE = ["#2171b5", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22", "#e377c2"]
 FORMAT_LOCALE = vlc.get_format_locale("nl-NL")
 NATIONAL_SERIES = "cbs_83841NED"  # yearly national series (v4 StatLine)
+BIG_GEMEENTE, TOP_N = 25, 10  # more wijken than this: charts show the top and bottom ten
 REGION_DATASET = "kwb_gemeenten"  # gemeente attributes per year
 
 
@@ -243,6 +244,25 @@ def _legend_format(indicator: str) -> str:
     return f",.{int(catalogue_entry(indicator)['decimals'])}f"
 
 
+def _label_expr(indicator: str) -> str | None:
+    """Legend and axis labels with the unit on them ('25,0%'), for units written after a number."""
+    unit = catalogue_entry(indicator)["unit"]
+    return f"datum.label + '{unit}'" if unit in ("%", "‰") else None
+
+
+def legend_ticks(lo: float, hi: float, most: int = 5) -> list[float]:
+    """Three to `most` round values within [lo, hi] for a colour legend (vega may otherwise show two)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return [lo]
+    e = int(np.floor(np.log10(hi - lo)))
+    steps = sorted((m * 10.0 ** k for k in range(e - 2, e + 1) for m in (1, 2, 2.5, 5)), reverse=True)
+    for step in steps:
+        ticks = [float(t) for t in np.arange(np.ceil(lo / step - 1e-9) * step, hi + step * 1e-9, step)]
+        if 3 <= len(ticks) <= most:
+            return [round(t, 10) + 0.0 for t in ticks]
+    return [round(t, 10) for t in (lo, (lo + hi) / 2, hi)]
+
+
 def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int | None = None,
                year: int | None = None, *, reference: str = NL_CODE, boundary_year: int = BOUNDARY_YEAR,
                width: int = MAP_SIZE[0], height: int = MAP_SIZE[1], labels: bool = True, title=None, shapes=None,
@@ -279,12 +299,15 @@ def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int
     ).transform_filter("!datum.properties.has_value").transform_calculate(nodata="'geen gegevens'")
     if compact:
         title_lines = lab.wrap(ref["tekst"], width - 10, 9)
+        lo, hi = _value_range(ref["value"], g["value"])
         leg = alt.Legend(title=title_lines, orient="bottom", direction="horizontal", gradientLength=width - 40,
-                         format=_legend_format(indicator), titleFontSize=9, titleFontWeight="normal",
-                         labelFontSize=9, titleLimit=width, labelOverlap="greedy", tickCount=3)
+                         format=",.4~f", titleFontSize=9, titleFontWeight="normal",
+                         labelFontSize=9, titleLimit=width, labelOverlap=False, values=legend_ticks(lo, hi),
+                         **({"labelExpr": _label_expr(indicator)} if _label_expr(indicator) else {}))
     else:
         leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + lab.wrap(ref["tekst"], 220, 11),
-                         orient="right", format=_legend_format(indicator), titleLimit=260, titleFontSize=11)
+                         orient="right", format=_legend_format(indicator), titleLimit=260, titleFontSize=11,
+                         **({"labelExpr": _label_expr(indicator)} if _label_expr(indicator) else {}))
     coloured = base.mark_geoshape(stroke="white", strokeWidth=1).encode(
         color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, ref["value"], g["value"]),
                         legend=leg if legend else None),
@@ -330,6 +353,11 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
                     ("ongeveer gelijk" if k == "about_equal" else ("geen gegevens" if pd.isna(v) else "geen richting"))
                     for b, k, v in zip(c["better"], c["klasse"], c["value"])]
     c["plot_value"] = c["value"].fillna(0.0)  # bars for missing values have zero length and a label
+    n_all, n_missing = len(c), int(c["value"].isna().sum())
+    big = n_all > BIG_GEMEENTE
+    if big:  # the ten most and ten least favourable; every wijk is in the table beside the chart
+        valued = c[c["value"].notna()]
+        c = pd.concat([valued.head(TOP_N), valued.tail(TOP_N)]).drop_duplicates("area_code")
     order = list(c["area_name"])
     df = c[["area_name", "value", "plot_value", "waarde", "vergelijking", "oordeel"]]
     cats = dict(zip(["gunstiger", "ongeveer gelijk", "ongunstiger", "geen richting", "geen gegevens"],
@@ -338,12 +366,16 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
     colours = alt.Scale(domain=used, range=[cats[k] for k in used])
     bars = alt.Chart(df).mark_bar(stroke="#888", strokeWidth=0.5).encode(
         y=alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("plot_value:Q", title=e["label"] + _unit(e), axis=alt.Axis(format=_legend_format(indicator),
-                                                                         titleLimit=width)),
+        x=alt.X("plot_value:Q", title=e["label"] + _unit(e), axis=alt.Axis(
+            format=_legend_format(indicator), titleLimit=width,
+            **({"labelExpr": _label_expr(indicator)} if _label_expr(indicator) else {}))),
         color=alt.Color("oordeel:N", scale=colours, title=f"t.o.v. {ref['short']}"),
         tooltip=[alt.Tooltip("area_name:N", title="Wijk"), alt.Tooltip("waarde:N", title="Waarde"),
                  alt.Tooltip("vergelijking:N", title="Vergelijking")],
     )
+    # value labels on a white halo drawn over the reference lines: a line never strikes a label through
+    halo = bars.mark_text(align="left", dx=3, fontSize=10, stroke="white", strokeWidth=3, strokeJoin="round").encode(
+        text="waarde:N", color=alt.value("white"))
     text = bars.mark_text(align="left", dx=3, fontSize=10, color="#333").encode(text="waarde:N", color=alt.value("#333"))
     refs = [{"naam": ref["short"], "waarde": ref["value"]}]
     gname = period.area_name(obs, gemeentecode)
@@ -361,9 +393,13 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
         tooltip=[alt.Tooltip("tekst:N", title="Vergelijking")])
     first = "gunstigste bovenaan" if sign else "hoogste bovenaan"
     lines = " en ".join(f"{n} ({'zwart' if i == 0 else 'blauw'})" for i, n in enumerate(refs["naam"]))
-    chart = alt.layer(bars, text, rule).resolve_scale(color="independent").properties(
-        width=width, title=alt.Title(f"Wijken gerangschikt, {ref['period']}", anchor="start",
-                                     subtitle=lab.wrap(f"{first}; stippellijn: {lines}", width + 120, 11)))
+    sub = f"{first}; stippellijn: {lines}"
+    if big:
+        sub += (f"; de {TOP_N} gunstigste en de {TOP_N} ongunstigste van {n_all} wijken"
+                + (f" ({n_missing} zonder cijfer)" if n_missing else "") + ", alle wijken in de tabel")
+    chart = alt.layer(bars, rule, halo, text).resolve_scale(color="independent").properties(
+        width=width, title=alt.Title(lab.wrap(f"Wijken gerangschikt, {ref['period']}", width + 120, 13, bold=True),
+                                     anchor="start", subtitle=lab.wrap(sub, width + 120, 11)))
     return _with_source(chart, source_line(period.rows_at(obs, indicator, ref["meting"], ref["year"])))
 
 
@@ -378,27 +414,37 @@ def _note_chart(text: str, width: int, height: int, title_lines: list[str], font
 def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting: int | None = None,
                     *, reference: str = NL_CODE, columns: int = 4, width: int = 170,
                     height: int = 150) -> alt.ConcatChart:
-    """One small map per indicator, each with its own legend (each has its own scale and unit)."""
-    meting = meting if meting is not None else max(period.metingen(obs, indicators, level="wijk", measured=True) or [None]) if indicators else None
+    """One small map per indicator, each with its own legend (each has its own scale and unit).
+
+    `meting` None: per indicator its latest meting with wijk values (period.latest_meting), so an
+    indicator measured per wijk only in the 0-meting is drawn too; a given meting is drawn where
+    the indicator has wijk values in it, else its latest such meting (the map's title says which).
+    """
     shapes = wijk_shapes(gemeentecode, tolerance=0.0008)
-    charts = []
+    charts, shown = [], []
     for ind in indicators:
         e = catalogue_entry(ind)
+        have = period.metingen(obs, ind, period.default_series(obs, ind), level="wijk", measured=True)
+        m = meting if meting in have else (have[-1] if have else None)
+        when = period.meting_label(obs, ind, m) if m is not None else None
         head = lab.wrap(e["label"] + _unit(e), width, 10, bold=True)
         try:
-            ch = choropleth(obs, ind, gemeentecode, meting=meting, year=None if meting is not None else None,
-                            reference=reference, shapes=shapes, width=width, height=height, labels=False,
-                            title=[e["label"] + _unit(e)], compact=True)
+            if m is None:
+                raise NoDataError(f"{e['label']}: geen enkele meting met wijkcijfers")
+            ch = choropleth(obs, ind, gemeentecode, meting=m, reference=reference, shapes=shapes, width=width,
+                            height=height, labels=False, title=[e["label"] + _unit(e), when], compact=True)
+            shown.append((ind, m))
         except NoDataError as exc:
             ch = _note_chart(str(exc).split(": ", 1)[-1], width, height, head)
         charts.append(ch)
-    when = period.label(meting) if meting is not None else "laatste jaar"
     ref_name = period.area_name(obs, reference)
     chart = alt.concat(*charts, columns=columns, spacing=18).properties(
-        title=alt.Title(f"Alle KPI's per wijk, {when}", anchor="start",
+        title=alt.Title("Alle KPI's per wijk, per KPI de laatste meting met wijkcijfers", anchor="start",
                         subtitle=[f"groen = gunstiger, roze = ongunstiger dan {ref_name}; grijs = geen gegevens",
-                                  "elke kaart heeft een eigen schaal (zie de legenda eronder)"]))
-    rows = obs[obs["indicator"].isin(indicators) & (obs["meting"] == meting)] if meting is not None else obs.iloc[:0]
+                                  "elke kaart heeft een eigen schaal (zie de legenda eronder) en noemt haar meting"]))
+    keys = pd.MultiIndex.from_tuples(shown, names=["indicator", "meting"]) if shown else None
+    rows = (obs[pd.MultiIndex.from_frame(obs[["indicator", "meting"]].astype({"meting": "float"})).isin(
+        keys.set_levels(keys.levels[1].astype(float), level=1))] if shown else obs.iloc[:0])
     return _with_source(chart, source_line(rows, f"wijkgrenzen CBS/PDOK {BOUNDARY_YEAR}"))
 
 
@@ -415,7 +461,8 @@ def _explorer_rows(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, 
             try:
                 c, ref = cmp.wijken(obs, ind, gemeentecode, meting=m, reference=reference)
             except NoDataError:
-                notes.append({"key": key, "tekst": f"{e['label']}: geen gegevens voor de {m}-meting."})
+                notes.append({"key": key, "tekst": f"{e['label']}: geen gegevens voor de "
+                                                   f"{period.meting_label(obs, ind, m)}."})
                 ranges[key] = [0, 1, sign, 0.5]
                 for code, naam in wijken:
                     rows.append({"key": key, "wijkcode": code, "wijk": naam, "value": None, "waarde": "geen gegevens",
@@ -428,8 +475,9 @@ def _explorer_rows(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, 
             rank_key = vals * (-1 if sign < 0 else 1)
             ranks = rank_key.rank(ascending=False, method="first")
             missing = [naam for code, naam in wijken if pd.isna(vals.get(code))]
-            notes.append({"key": key, "tekst": (f"Geen gegevens voor: {', '.join(missing)}." if missing else "")
-                          + f" Midden van de kleurschaal: {ref['tekst'].removeprefix('midden = ')}."})
+            notes.append({"key": key, "tekst": f"{e['label']}, {period.meting_label(obs, ind, m)}. "
+                          + (f"Geen gegevens voor: {cmp.few_names(missing)}. " if missing else "")
+                          + f"Midden van de kleurschaal: {ref['tekst'].removeprefix('midden = ')}."})
             for code, naam in wijken:
                 v = vals.get(code)
                 rows.append({"key": key, "wijkcode": code, "wijk": naam, "value": None if pd.isna(v) else float(v),
@@ -459,7 +507,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
     pick_ind = alt.param(name="indicator", value=present[0], bind=alt.binding_select(
         options=present, labels=[catalogue_entry(i)["label"] for i in present], name="Indicator "))
     pick_met = alt.param(name="meting", value=max(metingen), bind=alt.binding_radio(
-        options=list(metingen), labels=[f"{m}-meting" for m in metingen], name="Meting "))
+        options=list(metingen), labels=[period.metingen_label(obs, present, m) for m in metingen], name="Meting "))
     bereik = alt.param(name="bereik", value=ranges)
     click = alt.selection_point(name="wijk_klik", fields=["wijkcode"], on="click", clear="dblclick")
     sel = "datum.key == indicator + '|' + meting"
@@ -488,12 +536,19 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
                                                                   view=alt.ViewBackground(stroke=None))
     bars = base.mark_bar().encode(
         y=alt.Y("wijk:N", sort=alt.EncodingSortField("rang", order="ascending"), title=None),
-        x=alt.X("value:Q", title="Waarde"),
+        x=alt.X("value:Q", title=None),
         color=alt.Color("value:Q", scale=scale, legend=None),
         stroke=_cond(alt.StrokeValue, click, "#000", None, empty=False),
         strokeWidth=_cond(alt.StrokeWidthValue, click, 2, 0, empty=False),
         tooltip=tooltip).properties(width=260, height=height, title=alt.Title(
             "Wijken gerangschikt", subtitle="gunstigste bovenaan; grijs = geen gegevens", anchor="start"))
+    # the axis title names the chosen indicator and its unit (an axis title cannot follow a parameter)
+    units = pd.DataFrame({"indicator": present, "titel": [catalogue_entry(i)["label"] + _unit(catalogue_entry(i))
+                                                          for i in present]})
+    axis_title = alt.Chart(units).transform_filter("datum.indicator == indicator").mark_text(
+        fontSize=11, fontWeight="bold", baseline="top", limit=300).encode(
+        text="titel:N", x=alt.value(130), y=alt.value(height + 26))
+    bars = alt.layer(bars, axis_title)
     top = alt.hconcat(_with_key(mapc, _key_chart(key_lines, width)), bars)
     chart = alt.vconcat(top, note)
     rows_src = obs[obs["indicator"].isin(indicators) & obs["meting"].isin(metingen)]
@@ -536,23 +591,26 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
                      ("gelijk" if s else "geen richting") for s, i in zip(sign, df["index"])]
     df["gemeente_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
     df["nederland_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["nederland"])]
+    df["wanneer"] = [period.meting_label(obs, i, meting) for i in df["indicator"]]
     base = alt.Chart(df)
     rule = base.mark_rule(color=NL_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))
     dots = base.mark_circle(size=110, opacity=1).encode(
         x=alt.X("index:Q", title=f"{gname} als index (Nederland = 100)", scale=alt.Scale(zero=False)),
-        y=alt.Y("kpi:N", title=None, sort="-x", axis=alt.Axis(labelLimit=340)),
+        y=alt.Y("kpi:N", title=None, sort="-x", axis=alt.Axis(labelLimit=480)),
         color=alt.Color("oordeel:N", scale=alt.Scale(
             domain=[k for k in ["gunstiger", "gelijk", "ongunstiger", "geen richting"] if k in set(df["oordeel"])],
             range=[c for k, c in zip(["gunstiger", "gelijk", "ongunstiger", "geen richting"],
                                      [GUNSTIG, "#999999", ONGUNSTIG, "#6baed6"]) if k in set(df["oordeel"])]),
                         title=f"{gname} t.o.v. Nederland"),
-        tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("gemeente_txt:N", title=gname),
+        tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("wanneer:N", title="Meting"),
+                 alt.Tooltip("gemeente_txt:N", title=gname),
                  alt.Tooltip("nederland_txt:N", title="Nederland"), alt.Tooltip("index:Q", title="Index", format=",.1f")])
     chart = alt.layer(rule, dots).properties(width=360, height=alt.Step(18)).facet(
         row=alt.Row("opgave:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
     ).resolve_scale(y="independent").properties(
-        title=alt.Title(f"{gname} t.o.v. Nederland, {meting}-meting", anchor="start",
-                        subtitle="index: Nederland = 100; groen = gunstiger, roze = ongunstiger"))
+        title=alt.Title(f"{gname} t.o.v. Nederland, {period.metingen_label(obs, list(df['indicator']), meting)}",
+                        anchor="start", subtitle=["index: Nederland = 100; groen = gunstiger, roze = ongunstiger",
+                                                  "het jaar van elke KPI staat in de tooltip en in de tabel"]))
     return _with_source(chart, source_line(obs[obs["indicator"].isin(df["indicator"]) & (obs["meting"] == meting)
                                                & obs["area_code"].isin([gemeentecode, NL_CODE])]))
 
@@ -765,6 +823,7 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
     gem = sel[sel["area_level"] == "gemeente"]
     if year is None and len(gem):  # the latest year all the region's gemeenten have, else the latest
         year = period.common_year(gem, indicator, codes, level="gemeente") or int(gem["year"].max())
+    common = year is not None and set(codes) <= set(gem.loc[gem["year"] == year, "area_code"])
     shapes = gemeente_shapes[gemeente_shapes["gemeentecode"].isin(codes)].reset_index(drop=True)
     if shapes.empty:
         raise NoDataError(f"{e['label']}: geen gemeentegrenzen voor {', '.join(codes)}")
@@ -796,8 +855,10 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
     if shapes["has_value"].any():
         layers.append(base.mark_geoshape(stroke="white", strokeWidth=1).encode(
             color=alt.Color("properties.value:Q", scale=_colour_scale(indicator, mid, shapes["value"]),
-                            legend=alt.Legend(title=lab.wrap(e["label"] + _unit(e), 200, 11, bold=True)
-                                              + lab.wrap(mid_txt, 200, 11), format=_legend_format(indicator))),
+                            legend=alt.Legend(title=lab.wrap(e["label"] + _unit(e), 180, 11, bold=True)
+                                              + lab.wrap(mid_txt, 180, 11), format=_legend_format(indicator),
+                                              titleLimit=400, labelLimit=200,
+                                              values=legend_ticks(*_value_range(mid, shapes["value"])))),
             tooltip=tooltip).transform_filter("datum.properties.has_value"))
     layers.append(base.mark_geoshape(filled=False, stroke=WIJK_COLOUR, strokeWidth=3).transform_filter(
         "datum.properties.gekozen"))
@@ -809,7 +870,8 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
     layer = alt.layer(*layers, *text_layers).resolve_scale(color="independent").properties(
         width=width, height=height, title=alt.Title(
             lab.wrap(f"{e['label']}{', ' + str(year) if year else ''}", width + 150, 13, bold=True),
-            subtitle=[meaning, f"omlijnd: {period.area_name(obs, highlight)}"
+            subtitle=([f"{year}: het laatste jaar met een cijfer van elke gemeente van de regio"]
+                      if year and common else []) + [meaning, f"omlijnd: {period.area_name(obs, highlight)}"
                       + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
                         source_line(sel[sel["year"] == year], f"gemeentegrenzen CBS/PDOK {BOUNDARY_YEAR}"))

@@ -133,6 +133,8 @@ def table_payload(df: pd.DataFrame) -> dict:
     extra = df.attrs.get("download")
     if isinstance(extra, pd.DataFrame):
         out["download"] = _split(extra)
+    if df.attrs.get("sortable"):  # the page lets a reader sort it by a click on a column head
+        out["sortable"] = True
     return out
 
 

@@ -55,7 +55,7 @@ def headline_values(obs: pd.DataFrame, indicator: str, wijken: pd.DataFrame) -> 
     sel = obs[(obs["indicator"] == indicator) & (obs["area_level"] == "wijk")]
     try:
         meting, year = period.choose(obs, indicator, level="wijk")
-        sel, label = period.rows_at(sel, indicator, meting, year), period.label(meting, year)
+        sel, label = period.rows_at(sel, indicator, meting, year), period.period_label(obs, indicator, meting, year)
     except NoDataError:
         sel, label = sel.iloc[:0], "geen gegevens"
     vals = period.first_per_area(sel).set_index("area_code")["value"] if len(sel) else pd.Series(dtype=float)

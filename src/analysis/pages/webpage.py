@@ -116,17 +116,65 @@ def table_html(payload: dict) -> str:
     head = "".join(f'<th scope="col"{cls[j]}>{html.escape(str(c)[:1].upper() + str(c)[1:])}</th>'
                    for j, c in enumerate(cols))
     body = "\n".join("<tr>" + "".join(
-        f'<th scope="row">{html.escape(v)}</th>' if j < n_index else f"<td{cls[j]}>{html.escape(v)}</td>"
+        f'<th scope="row">{html.escape(v)}</th>' if j < n_index else _cell(str(cols[j]), v, cls[j])
         for j, v in enumerate(row)) + "</tr>" for row in text)
-    return f'<div class="wm-table-wrap"><table class="wm-table"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>'
+    table_cls = "wm-table wm-sortable" if payload.get("sortable") else "wm-table"
+    return (f'<div class="wm-table-wrap"><table class="{table_cls}"><thead><tr>{head}</tr></thead><tbody>\n'
+            f'{body}\n</tbody></table></div>')
+
+
+_JUDGEMENT_CLASSES = {"gunstig": "wm-oordeel-gunstig", "ongunstig": "wm-oordeel-ongunstig", "gelijk": "wm-oordeel-gelijk"}
+_SOURCE_REF = re.compile(r"\[(\d+)\]")
+
+
+_CHANGE = re.compile(r"^([↑↓=]?)\s*(gunstig|ongunstig|gelijk)$")
+
+
+def _cell(column: str, v: str, cls: str) -> str:
+    """A data cell: a judgement in its colour (after the direction arrow, which keeps the text
+    colour), a source number as a link to the page's source list."""
+    m = _CHANGE.match(v)
+    if m:
+        arrow, word = m.groups()
+        return (f'<td class="wm-verandering">{arrow + " " if arrow else ""}'
+                f'<span class="{_JUDGEMENT_CLASSES[word]}">{word}</span></td>')
+    if column == "Bron" and _SOURCE_REF.search(v):
+        return f"<td{cls}>" + _SOURCE_REF.sub(r'<a class="wm-bron" href="#bron-\1">[\1]</a>', html.escape(v)) + "</td>"
+    return f"<td{cls}>{html.escape(v)}</td>"
 
 
 def format_number(v: float) -> str:
     return "" if v != v else format_nl(v, 0 if float(v).is_integer() else 2, "")
 
 
+# A number as the pages print it: '7.150', '25,4%', '-0,2', '153,5‰', '929 per 1.000', '80,7 jaar'.
+_DUTCH_NUMBER = re.compile(r"^([-+−]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(%|‰| per 100| per 1\.000| jaar)?$")
+
+
+def dutch_number(text) -> tuple[float, str] | None:
+    """(value, Excel number format) of a number in Dutch notation, None for real text.
+
+    The format shows the printed decimals and the unit; Excel writes ',' and '.' by the reader's
+    locale, so a Dutch Excel shows 7.150 and 25,4%."""
+    if not isinstance(text, str):
+        return None
+    m = _DUTCH_NUMBER.match(text.strip())
+    if not m:
+        return None
+    sign, whole, frac, unit = m.groups()
+    value = float(whole.replace(".", "") + ("." + frac if frac else ""))
+    value = -value if sign in ("-", "−") else value
+    fmt = "#,##0" + ("." + "0" * len(frac) if frac else "")
+    if unit:
+        fmt += f'"{unit}"' if unit.strip() in ("%", "‰") else f'" {unit.strip()}"'
+    return value, fmt
+
+
 def _table_files(payload: dict) -> tuple[bytes, bytes]:
-    """CSV (UTF-8 with BOM and ';', as Dutch Excel opens it) and .xlsx of one table."""
+    """CSV (UTF-8 with BOM and ';', as Dutch Excel opens it) and .xlsx of one table.
+
+    In the workbook every number is a number with a Dutch number format (its printed decimals and
+    unit); only real text stays text."""
     import pandas as pd  # 0.8 s (python -X importtime): the batch workers import this module before their kernel starts
 
     df = pd.DataFrame(payload["data"], columns=payload["columns"])
@@ -138,6 +186,17 @@ def _table_files(payload: dict) -> tuple[bytes, bytes]:
         for i, col in enumerate(df.columns, start=1):
             width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(60, width + 2)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, float):
+                    if cell.value.is_integer() and not cell.number_format.startswith("#"):
+                        cell.number_format = "#,##0"
+                    else:
+                        cell.number_format = "#,##0.0##"
+                    continue
+                parsed = dutch_number(cell.value)
+                if parsed:
+                    cell.value, cell.number_format = parsed
     return csv, buf.getvalue()
 
 

@@ -100,6 +100,12 @@ def compare(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: 
     return out.sort_values("area_code", kind="stable").reset_index(drop=True)
 
 
+def few_names(names, n: int = 5) -> str:
+    """At most a handful of names in a sentence: 'A, B, C, D, E en 12 andere'."""
+    names = list(names)
+    return ", ".join(names) if len(names) <= n + 1 else f"{', '.join(names[:n])} en {len(names) - n} andere"
+
+
 def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None) -> str:
     """Which wijken lie above or below Nederland (or, without a national value, the gemeente)."""
     c = compare(obs, indicator, meting, year)
@@ -112,17 +118,22 @@ def summary_markdown(obs: pd.DataFrame, indicator: str, meting: int | None = Non
         if c["reference_missing"].all():
             return f"**{catalogue_entry(indicator)['label']}**: er is geen landelijk of gemeentelijk cijfer om mee te vergelijken."
 
-    def names(mask) -> str:
-        return ", ".join(c.loc[mask, "area_name"])
+    def names(mask) -> str:  # a big gemeente: a count and the most extreme few, never a list of 40
+        sub = c.loc[mask]
+        if mask.sum() <= 6:
+            return ", ".join(sub["area_name"])
+        far = sub.assign(_d=(sub["value"] - sub["reference_value"]).abs()).sort_values(
+            ["_d", "area_name"], ascending=[False, True], kind="stable")
+        return f"{int(mask.sum())} wijken, het verst ervan af {', '.join(far['area_name'].head(3))}"
 
-    when = period.label(meting, year)
+    when = period.period_label(obs, indicator, meting, year)
     parts = [f"**{catalogue_entry(indicator)['label']}**, {when}."]
     for mask, text in ((c["klasse"] == "above", "Boven"), (c["klasse"] == "below", "Onder"),
                        (c["klasse"] == "about_equal", "Ongeveer gelijk aan")):
         if mask.any():
             parts.append(f"{text} {ref_name}: {names(mask)}.")
     if c["value"].isna().any():
-        parts.append(f"Zonder cijfer: {names(c['value'].isna())}.")
+        parts.append(f"Zonder cijfer: {few_names(c.loc[c['value'].isna(), 'area_name'])}.")
     return " ".join(parts)
 
 
@@ -164,7 +175,7 @@ def wijken(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None, ye
     """
     e = catalogue_entry(indicator)
     meting, year = period.choose(obs, indicator, meting, year)
-    when = period.label(meting, year)
+    when = period.period_label(obs, indicator, meting, year)
     prefix = "WK" + gemeentecode[2:6]
     rows = period.rows_at(obs, indicator, meting, year)
     in_gm = rows[rows["area_code"].astype(str).str.startswith(prefix)]

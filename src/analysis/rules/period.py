@@ -13,6 +13,9 @@
 """
 from __future__ import annotations
 
+import functools
+import re
+
 import pandas as pd
 
 from analysis.build import gemeenten
@@ -144,8 +147,102 @@ def check_meting(obs: pd.DataFrame, indicator: str, meting, label: str | None = 
 
 
 def label(meting: int | None = None, year: int | None = None) -> str:
-    """'1-meting' or '2024'."""
+    """'1-meting' or '2024' (without the meting's year: for a reader, use `meting_label`)."""
     return f"{int(meting)}-meting" if meting is not None else str(year)
+
+
+def _meting_rows(obs: pd.DataFrame, indicator: str, meting: int, series: str | None = ANY) -> pd.DataFrame:
+    sel = obs[(obs["indicator"] == indicator) & (obs["meting"] == meting)]
+    if series == ANY and sel["series"].nunique() > 1:  # two series hold this meting: the one per wijk
+        series = default_series(obs, indicator)
+    if series != ANY:
+        sel = sel[sel["series"].fillna("") == (series or "")]
+    return sel
+
+
+def period_of(obs: pd.DataFrame, indicator: str, meting: int, series: str | None = ANY) -> str | None:
+    """The period the data gives a meting: '2024', or '2023/2024' for a school year (the latest
+    when its areas differ); None when the data gives none."""
+    sel = _meting_rows(obs, indicator, meting, series)
+    sel = sel[sel["year"].notna()]
+    if sel.empty:
+        return None
+    last = sel[sel["year"] == sel["year"].max()]
+    periods = last["period"].dropna().astype(str) if "period" in last else pd.Series(dtype=str)
+    return str(periods.iloc[0]) if len(periods) else str(int(last["year"].iloc[0]))
+
+
+def series_of(obs: pd.DataFrame, indicator: str) -> list[str]:
+    """The metingen series an indicator has in the data, sorted."""
+    s = obs.loc[(obs["indicator"] == indicator) & obs["meting"].notna(), "series"].dropna()
+    return sorted(s.unique())
+
+
+def series_name(obs: pd.DataFrame, series: str) -> str:
+    """A series' short Dutch name: its title in the monitor of the gemeente whose rows carry it,
+    without the years ('Kiezen voor Kansen'); else its id in words."""
+    codes = obs.loc[(obs["series"] == series) & (obs["area_level"] == "gemeente"), "area_code"].dropna().unique()
+    for code in sorted(codes):
+        title = _series_titles(str(code)).get(series)
+        if title:
+            return title
+    return str(series).replace("_", " ").capitalize()
+
+
+@functools.lru_cache(maxsize=64)
+def _series_titles(gemeentecode: str) -> dict[str, str]:
+    try:
+        from analysis.build import monitors  # noqa: PLC0415 (only when a series is named)
+
+        spec = monitors.load(gemeentecode).series
+    except Exception:  # no monitor of its own: the id in words
+        return {}
+    out = {}
+    for sid, d in spec.items():
+        title = str((d or {}).get("title") or "")
+        title = re.sub(r"\s*\([^)]*\)\s*$", "", title)  # '(2023-2028)'
+        title = re.sub(r"\s+\d{4}\s*-\s*\d{4}$", "", title).strip()  # '... 2020-2028'
+        if title:
+            out[sid] = title
+    return out
+
+
+def meting_label(obs: pd.DataFrame, indicator: str, meting: int, series: str | None = ANY,
+                 with_series: bool | None = None) -> str:
+    """'1-meting (2024)', '0-meting (2022/2023)' for a school year, '0-meting (jaar niet vermeld)'.
+
+    The series' name is added ('1-meting (2022), Kiezen voor Kansen') when the indicator has more
+    than one metingen series in the data, or always with `with_series=True` (never with False).
+    `series` ANY: the series holding this meting (the one reported per wijk when two do)."""
+    when = period_of(obs, indicator, int(meting), series)
+    text = f"{int(meting)}-meting ({when or 'jaar niet vermeld'})"
+    if with_series is False:
+        return text
+    known = series_of(obs, indicator)
+    if with_series or len(known) > 1:
+        sid = series if series not in (ANY, None) else (default_series(obs, indicator) if known else None)
+        if sid:
+            text += f", {series_name(obs, sid)}"
+    return text
+
+
+def metingen_label(obs: pd.DataFrame, indicators, meting: int, series: str | None = ANY) -> str:
+    """A meting over several indicators (a table column): '0-meting (2020)', or the range of its
+    years when they differ per indicator ('0-meting (2016-2023)')."""
+    ids = [indicators] if isinstance(indicators, str) else list(indicators)
+    years = sorted({y for i in ids for y in [year_of(obs, i, meting, series)] if y is not None})
+    if not years:
+        return f"{int(meting)}-meting (jaar niet vermeld)"
+    if len(years) == 1:
+        ps = {period_of(obs, i, meting, series) for i in ids if year_of(obs, i, meting, series) is not None}
+        return f"{int(meting)}-meting ({ps.pop() if len(ps) == 1 else years[0]})"
+    return f"{int(meting)}-meting ({years[0]}-{years[-1]})"
+
+
+def period_label(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
+                 series: str | None = ANY) -> str:
+    """What a reader sees for a period: `meting_label` for a meting, else the year."""
+    return meting_label(obs, indicator, meting, series) if meting is not None else str(year)
 
 
 # --- the reference --------------------------------------------------------------------------------
@@ -190,7 +287,7 @@ def reference(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
     legend line that says which value it is when it is not the same period's.
     """
     ref_name = area_name(obs, reference)
-    period = label(meting, year)
+    period = period_label(obs, indicator, meting, year)
     rows = rows_at(obs, indicator, meting, year)
     same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
     if len(same):
@@ -213,7 +310,8 @@ def reference(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
 
 def _latest_of_reference(indicator: str, r, ref_name: str, meting, period: str) -> dict:
     """The fall-back: the reference's latest value, named with its meting and year."""
-    year_txt = str(int(r["year"])) if pd.notna(r["year"]) else "jaar onbekend"
+    year_txt = (str(r["period"]) if pd.notna(r.get("period")) else str(int(r["year"]))) if pd.notna(r["year"]) \
+        else "jaar niet vermeld"
     when = f"{int(r['meting'])}-meting ({year_txt})" if pd.notna(r["meting"]) else year_txt
     v = float(r["value"])
     lacking = f"geen cijfer voor de {period}" if meting is not None else f"geen cijfer voor {period}"

@@ -7,6 +7,7 @@ from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.rules import period
+from analysis.rules.trends import missing_note, missing_text
 
 # Gemeente-level figures shown in the region table, where the data has them.
 REGION_INDICATORS = ["population", "households", "avg_household_size", "population_density",
@@ -35,7 +36,7 @@ def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.
         return pd.DataFrame({"Opmerking": ["Geen cijfers op gemeenteniveau voor deze regio in de data."]})
     names = rows.drop_duplicates("area_code").set_index("area_code")["area_name"]
     order = [c for c in list(region.gemeenten) + [NL_CODE] if c in names.index]
-    out = {}
+    out, used = {}, []
     for ind in indicators:
         r = rows[rows["indicator"] == ind]
         year = period.common_year(r, ind, region.gemeenten, level="gemeente")
@@ -44,7 +45,17 @@ def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.
         r = r[r["year"] == year].set_index("area_code")["value"]
         e = catalogue_entry(ind)
         unit = f" ({e['unit']})" if e["unit"] and e["unit"] not in ("%", "aantal") else ""
-        out[f"{e['label']}{unit}, {year}"] = [fmt(ind, r[c]) if c in r.index else "-" for c in order]
+        out[f"{e['label']}{unit}, {year}"] = [fmt(ind, r[c]) if c in r.index else missing_text("not_in_data")
+                                              for c in order]
+        used += ["not_in_data" for c in order if c not in r.index]
     t = pd.DataFrame(out, index=[names[c] for c in order]).T
     t.index.name = "Kenmerk"
+    t.attrs["notes"] = missing_note(used)
     return t
+
+
+def common_year_note(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> str:
+    """One Dutch line saying the table compares on the latest year every gemeente of the region has."""
+    names = ", ".join(period.area_name(obs, c) for c in region.gemeenten)
+    return (f"Per kenmerk het laatste jaar waarin elke gemeente van de regio ({names}) een cijfer heeft "
+            f"(het jaar staat achter het kenmerk); een recenter cijfer van één gemeente alleen blijft buiten de vergelijking.")

@@ -224,6 +224,40 @@
     }
     return false;
   }
+  // Sortable tables (class wm-sortable): a click on a column head sorts by it, a second click reverses.
+  // Dutch numbers ('1.002', '25,4%', '+0,3 procentpunt') sort as numbers, other text alphabetically,
+  // 'geen gegevens' and '-' always last.
+  function sortKey(text) {
+    var t = text.trim();
+    var m = t.match(/^[+\u2212-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?|^[+\u2212-]?\d+(?:,\d+)?/);
+    if (m) { return parseFloat(m[0].replace(/\./g, "").replace(",", ".").replace("\u2212", "-")); }
+    return t.toLowerCase();
+  }
+  function sortTable(table, col, th) {
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    var dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+    rows.sort(function (a, b) {
+      var x = a.cells[col].textContent, y = b.cells[col].textContent;
+      var xm = /^(geen gegevens|-)?\W*$/.test(x.trim()) || x.indexOf("geen gegevens") === 0;
+      var ym = /^(geen gegevens|-)?\W*$/.test(y.trim()) || y.indexOf("geen gegevens") === 0;
+      if (xm !== ym) { return xm ? 1 : -1; }
+      var kx = sortKey(x), ky = sortKey(y);
+      if (typeof kx === typeof ky) { return (kx < ky ? -1 : kx > ky ? 1 : 0) * dir; }
+      return (typeof kx === "number" ? -1 : 1) * dir;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  function sortable() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.wm-sortable"), function (table) {
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
+        th.title = "Klik om op deze kolom te sorteren";
+        th.addEventListener("click", function () { sortTable(table, i, th); });
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", sortable); } else { sortable(); }
   window.wijkmonitor = { embed: embed, save: save, views: views, svgOf: svgOf, pngOf: pngOf, fit: fit, filter: filter,
-                        scrollCues: scrollCues };
+                        scrollCues: scrollCues, sortTable: sortTable };
 })();
