@@ -17,7 +17,7 @@ from analysis.batch import plan
 from analysis.batch import runner as run
 from analysis.build import observations
 from analysis.core import paths
-from analysis.pages import landing, webpage
+from analysis.pages import landing, tables, webpage
 from analysis.sources import pdok
 
 GM = "GM0957"
@@ -60,6 +60,8 @@ def build_tree(base: Path) -> Path:
         shutil.copy(nb, page_dir / nb.name)
         html = webpage.to_html(nb, names[nb.stem], root, page_dir, name=nb.stem)
         (page_dir / f"{nb.stem}.html").write_text(html, encoding="utf-8")
+    # as `make report` does after the run: the annex workbook the overzicht links to
+    tables.write_workbook(GM, out_dir=page_dir / "tabellen")
     landing.write_gemeente_index(root, GM, observations.load(GM), pdok.load_boundaries("wijk", 2024, GM),
                                  links=plan.landing_links())
     landing.write_root_index(root, plan.landing_links())

@@ -65,7 +65,10 @@ def test_table_downloads_hold_the_table(reports):
     assert (row["Wijk 1-meting"], row["Laatste meting"], row["Nederland"]) == ("25,0%", "1-meting", "12,2%")
     sheet = openpyxl.load_workbook(reports / GM / "wijkprofiel_WK095704_tabel1.xlsx").active
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
-    assert rows["Huishoudens tot 120% van het sociaal minimum"][2] == "25,0%"
+    assert rows["Huishoudens tot 120% van het sociaal minimum"][2] == 25.0  # a number, shown as 25,0%
+    cell = next(r for r in sheet.iter_rows() if r[0].value == "Huishoudens tot 120% van het sociaal minimum")[2]
+    assert cell.data_type == "n" and cell.number_format == '#,##0.0"%"'
+    assert rows["Huishoudens tot 120% van het sociaal minimum"][3] == "1-meting"  # real text stays text
 
 
 def test_self_contained_page_for_email(reports, tmp_path):

@@ -53,7 +53,7 @@ def test_fall_back_when_nederland_lacks_the_meting(obs):
     assert (same["kind"], same["value"], same["tekst"]) == ("zelfde", 12.2, "midden = Nederland (12,2%)")
     latest = period.reference(obs, "volunteers_pct", "GM0957", meting=0)
     assert latest["kind"] == "laatste" and latest["value"] == 23.8
-    assert latest["tekst"] == "midden = Nederland, 1-meting (2022) (23,8%); geen cijfer voor de 0-meting"
+    assert latest["tekst"] == "midden = Nederland, 1-meting (2022) (23,8%); geen cijfer voor de 0-meting (2020)"
     gem = period.reference(obs, "overweight_group7_pct", "GM0957", meting=1)
     assert gem["kind"] == "gemeente" and gem["value"] == 23.0
     assert gem["tekst"] == "midden = Roermond (23%); geen cijfer van Nederland"

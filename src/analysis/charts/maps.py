@@ -517,15 +517,19 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
     k = "bereik[indicator + '|' + meting]"
     scale = alt.Scale(domain={"expr": f"[{k}[0], {k}[1]]"}, domainMid={"expr": f"{k}[3]"}, scheme={"expr": f"{k}[2] == 0 ? '{NEUTRAL_SCHEME}' : '{SCHEME}'"},
                       reverse={"expr": f"{k}[2] < 0"})
+    # the unit on the legend's labels follows the chosen indicator ('25%'; per 100 etc. in the axis title)
+    eenheid = alt.param(name="eenheid", value={i: (catalogue_entry(i)["unit"] if catalogue_entry(i)["unit"] in ("%", "‰")
+                                                   else "") for i in present})
     colour = alt.Color("value:Q", scale=scale, legend=alt.Legend(
-        title=["Waarde", "midden = vergelijking,", "groen = gunstiger"], format=",.4~f", orient="right"))
+        title=["Waarde", "midden = vergelijking,", "groen = gunstiger"], format=",.4~f", orient="right",
+        labelExpr="datum.label + eenheid[indicator]"))
     looked_up = base.transform_lookup(lookup="wijkcode", from_=alt.LookupData(geo, "wijkcode", ["type", "geometry"]))
     edge = dict(strokeWidth=_cond(alt.StrokeWidthValue, click, 3, 0.8, empty=False),
                 stroke=_cond(alt.StrokeValue, click, "#000", "white", empty=False), tooltip=tooltip)
     missing_layer = looked_up.transform_filter("!isValid(datum.value)").mark_geoshape(
         fill=NO_DATA_COLOUR, strokeDash=[3, 2]).encode(**edge)
     shape_layer = looked_up.transform_filter("isValid(datum.value)").mark_geoshape().encode(
-        color=colour, **edge).add_params(pick_ind, pick_met, bereik, click)
+        color=colour, **edge).add_params(pick_ind, pick_met, bereik, eenheid, click)
     text_layers, key_lines, _ = label_layers(shapes, width, height)
     mapc = alt.layer(shape_layer, missing_layer, *text_layers).project(type="mercator").properties(
         width=width, height=height, title=alt.Title("Verkenner: kies indicator en meting", anchor="start",

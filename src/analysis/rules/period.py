@@ -287,7 +287,7 @@ def reference(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
     legend line that says which value it is when it is not the same period's.
     """
     ref_name = area_name(obs, reference)
-    period = period_label(obs, indicator, meting, year)
+    period = meting_label(obs, indicator, meting, with_series=False) if meting is not None else str(year)
     rows = rows_at(obs, indicator, meting, year)
     same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
     if len(same):
