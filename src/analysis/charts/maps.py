@@ -364,9 +364,11 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
                     [GUNSTIG, GELIJK, ONGUNSTIG, "#6baed6", "#ffffff"]))
     used = [k for k in cats if k in set(c["oordeel"])]
     colours = alt.Scale(domain=used, range=[cats[k] for k in used])
+    top = float(np.nanmax([df["plot_value"].max(), ref["value"]]))
+    room = {"domainMax": top * 1.15} if top > 0 else {}  # the value labels right of the longest bar fit
     bars = alt.Chart(df).mark_bar(stroke="#888", strokeWidth=0.5).encode(
         y=alt.Y("area_name:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
-        x=alt.X("plot_value:Q", title=e["label"] + _unit(e), axis=alt.Axis(
+        x=alt.X("plot_value:Q", title=e["label"] + _unit(e), scale=alt.Scale(**room), axis=alt.Axis(
             format=_legend_format(indicator), titleLimit=width,
             **({"labelExpr": _label_expr(indicator)} if _label_expr(indicator) else {}))),
         color=alt.Color("oordeel:N", scale=colours, title=f"t.o.v. {ref['short']}"),
@@ -395,7 +397,8 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
     lines = " en ".join(f"{n} ({'zwart' if i == 0 else 'blauw'})" for i, n in enumerate(refs["naam"]))
     sub = f"{first}; stippellijn: {lines}"
     if big:
-        sub += (f"; de {TOP_N} gunstigste en de {TOP_N} ongunstigste van {n_all} wijken"
+        ends = ("gunstigste", "ongunstigste") if sign else ("hoogste", "laagste")
+        sub += (f"; de {TOP_N} {ends[0]} en de {TOP_N} {ends[1]} van {n_all} wijken"
                 + (f" ({n_missing} zonder cijfer)" if n_missing else "") + ", alle wijken in de tabel")
     chart = alt.layer(bars, rule, halo, text).resolve_scale(color="independent").properties(
         width=width, title=alt.Title(lab.wrap(f"Wijken gerangschikt, {ref['period']}", width + 120, 13, bold=True),

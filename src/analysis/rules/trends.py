@@ -311,21 +311,28 @@ def ranking_table(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=N
 
     e = catalogue_entry(indicator)
     c, ref = compare.wijken(obs, indicator, gemeentecode, meting, year)
-    c = compare.rank(c, indicator).sort_values(["rank", "area_name"], na_position="last", kind="stable")
+    sign = compare.direction_sign(indicator)
+    if sign:  # rank 1 = most favourable
+        c = compare.rank(c, indicator)
+    else:  # no desired direction: rank 1 = highest, as the chart shows it
+        c = c.assign(rank=c["value"].rank(ascending=False, method="min").astype("Int64"))
+    c = c.sort_values(["rank", "area_name"], na_position="last", kind="stable")
     pp = "procentpunt" if e["unit"] == "%" else UNIT_WORDS.get(e["unit"] or "", "")
     judged = {True: "gunstig", False: "ongunstig"}
     out = pd.DataFrame({
-        "Rang": [str(int(r)) if pd.notna(r) else "-" for r in c["rank"]],
+        "Rang (1 = gunstigst)" if sign else "Rang (1 = hoogste)": [str(int(r)) if pd.notna(r) else "-"
+                                                                  for r in c["rank"]],
         "Wijk": c["area_name"],
         f"Waarde, {ref['period']}": [value_text(indicator, v) if pd.notna(v) else missing_text(s)
                                      for v, s in zip(c["value"], c["status"])],
         f"Verschil met {ref['short']}": [(("+" if d > 0 else "") + fmt(indicator, d).rstrip("%‰")
                                           + (f" {pp}" if pp else "")) if pd.notna(d) else MISSING
                                          for d in c["difference"]],
-        f"Oordeel t.o.v. {ref['short']}": [judged.get(b, "gelijk" if k == "about_equal" else "")
-                                            for b, k in zip(c["better"], c["klasse"])],
+        (f"Oordeel t.o.v. {ref['short']}" if sign else f"T.o.v. {ref['short']}"):
+            [judged.get(b, "gelijk" if k == "about_equal" else "") for b, k in zip(c["better"], c["klasse"])] if sign
+            else [{"above": "hoger", "below": "lager", "about_equal": "ongeveer gelijk"}.get(k, "") for k in c["klasse"]],
     })
     out.attrs["notes"] = missing_note([s if s in MISSING_MARKS else "no_data" for s in c.loc[c["value"].isna(), "status"]])
-    out = out.set_index("Rang")
+    out = out.set_index(out.columns[0])
     out.attrs["sortable"] = True
     return out
