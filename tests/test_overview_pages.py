@@ -27,7 +27,8 @@ def doms(reports, tmp_path_factory):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_meting_a_reader_sees_carries_its_year(reports, doms, name):
-    text = visible_text(doms[name])
+    # the report's own inconsistencies are quoted as the report words them ('Let op, ...')
+    text = visible_text(re.sub(r"<p>Let op, .*?</p>", " ", doms[name], flags=re.S))
     found = re.findall(r"\d-meting", text)
     assert len(found) >= 10, found
     bare = [text[max(0, m.start() - 40):m.end() + 20] for m in re.finditer(r"\b\d-meting(?! \((\d{4}|jaar niet))", text)]

@@ -72,13 +72,6 @@ def indicator(ind: str) -> dict:
                                                                      if k not in FIELDS}}
 
 
-def report_notes(ind: str) -> list[dict]:
-    """The report's inconsistencies about an indicator (catalogue `report_notes`: text, table, data,
-    why), to be shown as a note wherever the indicator appears; empty when there are none."""
-    notes = indicator(ind).get("report_notes") or []
-    return [dict(n) for n in (notes if isinstance(notes, list) else [notes])]
-
-
 def label(ind: str) -> str:
     return indicator(ind)["label"]
 
