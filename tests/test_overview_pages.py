@@ -92,3 +92,24 @@ def test_no_code_words_in_reader_text(doms, name):
     text = visible_text(doms[name])
     for word in ("`", "papermill", "parameter", ".yml", "data/", "GM0957_", "None", "NaN"):
         assert word not in text, (word, text[max(0, text.find(word) - 80):text.find(word) + 40])
+
+
+def test_a_reader_can_sort_a_big_table(tmp_path):
+    """The sort script (offline, in _static/wijkmonitor.js): a click on a column head sorts Dutch
+    numbers as numbers, 'geen gegevens' last; a second click reverses."""
+    from analysis.pages import webpage
+
+    payload = {"columns": ["Wijk", "Waarde"], "index_columns": 1, "sortable": True,
+               "data": [["A", "1.002"], ["B", "geen gegevens¹"], ["C", "97"], ["D", "25,4"]]}
+    js = (webpage.PACKAGE_STATIC / webpage.JS_NAME).read_text(encoding="utf-8")
+    probe = tmp_path / "probe.html"
+    probe.write_text("<!DOCTYPE html><html><body>" + webpage.table_html(payload) + f"<script>{js}</script>"
+                     "<script>document.addEventListener('DOMContentLoaded', function () {"
+                     "var th = document.querySelectorAll('th')[1]; th.click();"
+                     "document.body.setAttribute('data-asc', Array.from(document.querySelectorAll('tbody th'))"
+                     ".map(function (e) { return e.textContent; }).join(''));"
+                     "th.click(); document.body.setAttribute('data-desc', Array.from(document.querySelectorAll("
+                     "'tbody th')).map(function (e) { return e.textContent; }).join(''));});</script></body></html>",
+                     encoding="utf-8")
+    dom = rendered_dom(probe, tmp_path / "profile")
+    assert 'data-asc="DCAB"' in dom and 'data-desc="ACDB"' in dom, dom[:400]

@@ -214,7 +214,7 @@ def map_frame(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
     g["landelijk"] = fmt(indicator, ref["value"])
     e = catalogue_entry(indicator)
     pp = "procentpunt" if e["unit"] == "%" else e["unit"]
-    g["verschil"] = [("+" if d > 0 else "") + format_nl(d, e["decimals"], pp) if pd.notna(d) else "-"
+    g["verschil"] = [("+" if d > 0 else "") + format_nl(d, e["decimals"], pp) if pd.notna(d) else "geen gegevens"
                      for d in g["difference"]]
     g["toelichting"] = [cmp.STATUS_LABELS.get(s, "geen waarneming") if pd.isna(v)
                         else f"{cmp.CLASS_LABELS.get(k, 'niet te vergelijken met')} {ref['short']}"

@@ -162,7 +162,7 @@ def reader_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: s
     for ind in inds:
         e = catalogue_entry(ind)
         years = [period.period_of(obs, ind, m, k.series) for m in mets]
-        jaren = " → ".join(y for y in years if y) or "niet vermeld"
+        jaren = "→".join(y for y in years if y) or "niet vermeld"
         for code, name in (areas if per_wijk else [(None, None)]):
             row, num = {"KPI": e["label"]}, {"KPI": e["label"]}
             if per_wijk:
