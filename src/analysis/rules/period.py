@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from analysis.build import gemeenten
+from analysis.build import gemeenten, monitors
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
@@ -192,10 +192,8 @@ def series_name(obs: pd.DataFrame, series: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _series_titles(gemeentecode: str) -> dict[str, str]:
     try:
-        from analysis.build import monitors  # noqa: PLC0415 (only when a series is named)
-
         spec = monitors.load(gemeentecode).series
-    except Exception:  # no monitor of its own: the id in words
+    except WijkmonitorError:  # a monitor that cannot be read: the id in words
         return {}
     out = {}
     for sid, d in spec.items():

@@ -9,9 +9,10 @@ import re
 import pandas as pd
 
 from analysis.build.judgements import series_rows, set_areas
+from analysis.core import catalogue
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
-from analysis.rules import period
+from analysis.rules import compare, period
 
 
 def kpi_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: str, numeric: bool = False,
@@ -133,8 +134,6 @@ def judgement_legend(report_column: bool = False) -> str:
 
 def report_notes_markdown(indicators) -> str:
     """'Let op' lines for the report inconsistencies (catalogue report_notes) of these indicators."""
-    from analysis.core import catalogue
-
     lines = []
     for ind in dict.fromkeys(indicators):
         for n in catalogue.report_notes(ind):
@@ -206,8 +205,6 @@ def reader_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: s
 def change_table(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """Per wijk the change between the latest two metingen: both values under their meting and year,
     the difference, the direction and the judgement; missing values as 'geen gegevens' with a mark."""
-    from analysis.rules import compare
-
     e = catalogue_entry(indicator)
     ch = compare.change(obs, indicator)
     frm, to = ch.attrs["from"], ch.attrs["to"]
@@ -307,8 +304,6 @@ def ranking_table(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=N
     """Every wijk of the gemeente ranked (1 = most favourable): its value, the difference with the
     reference (Nederland, or its fall-back) and the judgement; for a page that charts only the top
     and bottom ten. A reader sorts it by any column (the page's sort script)."""
-    from analysis.rules import compare
-
     e = catalogue_entry(indicator)
     c, ref = compare.wijken(obs, indicator, gemeentecode, meting, year)
     sign = compare.direction_sign(indicator)
