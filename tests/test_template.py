@@ -109,7 +109,9 @@ def test_filled_template_builds_and_its_judgements_appear(template, raw_copy, tm
     monitor = monitors.load("GM0957")
     table = trends.kpi_table(new, j, monitor, "kiezen_voor_kansen", readers=True)
     row = table.loc["Aantal meldingen bij vroegsignalering"]
-    assert (row["Roermond 1-meting"], row["Roermond 2-meting"], row["Beweging"]) == ("3.579", "3.687", "+")
+    cols = {c.split(" (")[0]: c for c in table.columns}  # the reader's table names each meting with its years
+    assert (row[cols["Roermond 1-meting"]], row[cols["Roermond 2-meting"]], row["Verandering"]) == (
+        "3.579", "3.687", "↑ gunstig")
     wijk = profile.wijk_indicators(new, "WK095704", "GM0957", monitor).set_index("indicator").loc[TOT120]
     assert (wijk["wijk_1"], wijk["wijk_2"], wijk["judgement"], wijk["judged_metingen"]) == (25.0, 26.1, "-", "1->2")
 
