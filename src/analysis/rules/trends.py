@@ -161,12 +161,13 @@ def reader_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: s
     for ind in inds:
         e = catalogue_entry(ind)
         years = [period.period_of(obs, ind, m, k.series) for m in mets]
-        jaren = "→".join(y for y in years if y) or "niet vermeld"
+        # after each arrow a zero-width space: a long row of school years may wrap there, not elsewhere
+        jaren = "→\u200b".join(y for y in years if y) or "niet vermeld"
         for code, name in (areas if per_wijk else [(None, None)]):
             row, num = {"KPI": e["label"]}, {"KPI": e["label"]}
             if per_wijk:
                 row["Wijk"] = num["Wijk"] = name
-            row["Jaren"] = num["Jaren"] = jaren
+            row["Jaren"], num["Jaren"] = jaren, jaren.replace("\u200b", "")
             for c, n in ([(code, "")] if per_wijk else areas):
                 for m in mets:
                     r = sel[(sel["indicator"] == ind) & (sel["area_code"] == c) & (sel["meting"] == m)]
