@@ -28,8 +28,9 @@ from analysis.core import paths
 from analysis.core.areas import NL_CODE, check_gemeentecode, level_of, short_name
 from analysis.core.catalogue import catalogue
 from analysis.core.errors import SourceError, SourceWarning
+from analysis.core.numbers import parse_machine
 from analysis.sources import cbs_v4, download, schema
-from analysis.sources.cbs_v4 import MISSING, NUMBER
+from analysis.sources.cbs_v4 import MISSING
 from analysis.sources.tabular import strict_table
 
 KWB_TABLES = {2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
@@ -159,11 +160,12 @@ def parse_numbers(values: pd.Series, codes: pd.Series, column: str, source: str)
         s = str(v).strip()
         if s in MISSING:
             out.append(float("nan"))
-        elif NUMBER.match(s):
-            out.append(float(s.replace(",", ".")))
-        else:
+            continue
+        try:
+            out.append(parse_machine(s))
+        except ValueError:
             raise SourceError(f"{source}: column {column!r}, area {code}: value {s!r} is neither a number "
-                              "nor a missing marker (., empty, null, -)")
+                              "nor a missing marker (., empty, null, -)") from None
     return pd.Series(out, index=values.index, dtype=float)
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.core import paths
 from analysis.core.areas import NL_CODE
 from analysis.core.errors import SourceError, SourceWarning
+from analysis.core.numbers import parse_machine
 from analysis.sources import download
 from analysis.sources.tabular import strict_table
 
@@ -28,7 +29,6 @@ V4_BASE = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
 V4_TABLES = {"83841NED"}  # tables this project reads through v4
 CACHE_DIR = paths.RAW_DIR / "cbs"
 MISSING = {"", ".", "-", "null", "None", "nan", "NaN"}
-NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?$")
 
 LOW_INCOME_TABLE = "83841NED"
 LOW_INCOME = {  # InkomensgrensHuishouden code -> catalogue indicator
@@ -68,9 +68,10 @@ def parse_value(raw: str, where: str) -> float:
     s = str(raw).strip()
     if s in MISSING:
         return float("nan")
-    if not NUMBER.match(s):
-        raise SourceError(f"{where}: value {s!r} is neither a number nor a missing marker (., empty, null, -)")
-    return float(s.replace(",", "."))
+    try:
+        return parse_machine(s)
+    except ValueError:
+        raise SourceError(f"{where}: value {s!r} is neither a number nor a missing marker (., empty, null, -)") from None
 
 
 def read_bulk(folder: Path, table: str | None = None) -> V4Table:
