@@ -160,3 +160,21 @@ def test_trend_chart_without_metingen_uses_the_years(obs):
     assert "lijnen verbinden de jaren" in json.dumps(spec["title"])
     note = maps.trend_chart(obs, "vulnerability_index", "WK095704", "GM0957").to_dict()
     assert "geen cijfers over 'kwetsbaarheidsindex'" in json.dumps(note)
+
+
+def test_one_theme_sets_title_and_font(obs):
+    """charts/theme: every chart carries one config (title at the start, font, sizes); no chart repeats it."""
+    import altair as alt
+
+    from analysis.charts import theme
+
+    assert alt.theme.active == theme.NAME
+    spec = maps.ranked_bars(obs, TOT120, "GM0957", meting=1).to_dict()
+    assert spec["config"]["title"] == {"anchor": "start", "fontSize": 13, "subtitleFontSize": 11}
+    assert spec["config"]["font"] == "sans-serif"
+    # the rendered title starts at the chart's left edge, as the report's headings do
+    titles = [n for n in dicts(vlc.vegalite_to_scenegraph(spec)["scenegraph"])
+              if n.get("marktype") == "text" and n.get("role") == "title-text"]
+    assert titles and all(it.get("align") == "left" for n in titles for it in n.get("items", []))
+    source = (maps.__file__)
+    assert 'anchor="start"' not in open(source, encoding="utf-8").read()

@@ -1,7 +1,8 @@
 """The one tidy table of a gemeente: every value from every source, one row per value.
 
-Schema: area_code, area_name, area_level, indicator, dataset, series, meting, year, period,
-value, status, source, note. `status` is 'ok' or says why `value` is missing
+Schema: declared once in observations.yml (columns, dtypes, key; analysis.build.schema) and
+enforced at build: area_code, area_name, area_level, indicator, dataset, series, meting, year,
+period, value, status, source, note. `status` is 'ok' or says why `value` is missing
 ('not_published': '-' in a measurement file; 'empty_cell': an empty cell; 'suppressed': CBS
 secrecy). `series` names the metingen series of a gemeente's own measurements (the programme
 that numbers its 0-, 1-, 2-meting); CBS rows have a year and no meting.
@@ -24,11 +25,12 @@ from analysis.core.errors import SourceError
 from analysis.build import coverage
 from analysis.build import gemeenten
 from analysis.build import judgements as judging, monitors
+from analysis.build import schema
 from analysis.sources import cbs, cbs_v4
 from analysis.sources import measurements
 
-COLUMNS = ["area_code", "area_name", "area_level", "indicator", "dataset", "series", "meting", "year", "period",
-           "value", "status", "source", "note"]
+SCHEMA = schema.observations()
+COLUMNS = SCHEMA.columns
 STATUSES = {"ok", "not_published", "empty_cell", "suppressed"}
 CSV_NAME = "observations.csv"
 PARQUET_NAME = "observations.parquet"
@@ -121,10 +123,8 @@ def collect(monitor, strict: bool | None = None, refresh: bool = False) -> pd.Da
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:
-    """Check the schema and the missing-value rules; raise naming the offending rows."""
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise SourceError(f"observations: missing columns {missing}")
+    """Check the schema (observations.yml) and the missing-value rules; raise naming the offending rows."""
+    SCHEMA.check(df)
     unknown = sorted(set(df["indicator"]) - set(catalogue().index))
     if unknown:
         raise SourceError(f"observations: indicators not in catalogue.yml: {unknown}")
@@ -135,11 +135,6 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     if len(inconsistent):
         raise SourceError(f"observations: value/status disagree in {len(inconsistent)} rows, e.g. "
                           f"{inconsistent.iloc[0][['area_code', 'indicator', 'dataset']].to_dict()}")
-    if df["area_name"].isna().any():
-        raise SourceError(f"observations: no name for area(s) {sorted(df.loc[df['area_name'].isna(), 'area_code'].unique())}")
-    dup = df.duplicated(["area_code", "indicator", "dataset", "series", "meting", "year"])
-    if dup.any():
-        raise SourceError(f"observations: duplicate rows, e.g. {df[dup].iloc[0][['area_code', 'indicator', 'dataset']].to_dict()}")
     return df.reset_index(drop=True)
 
 

@@ -21,6 +21,7 @@ from shapely.geometry import mapping
 
 from analysis.build import coverage
 from analysis.charts import labels as lab
+from analysis.charts import theme  # noqa: F401  registers and enables the altair theme
 from analysis.core import catalogue
 from analysis.core.areas import NL_CODE
 from analysis.core.atomic import write_atomic
@@ -183,7 +184,7 @@ def _key_chart(lines: list[str], width: int, font_size: float = 10) -> alt.Chart
     return alt.Chart(_records(df)).mark_text(align="left", baseline="middle", fontSize=font_size, color="#222").encode(
         x=alt.X("x:Q", scale=None, axis=None), y=alt.Y("y:Q", scale=None, axis=None), text=alt.Text("tekst:N"),
     ).properties(width=width, height=int(nrow * step), view=alt.ViewBackground(stroke=None),
-                 title=alt.Title("Wijken met een nummer", fontSize=10, anchor="start", fontWeight="normal"))
+                 title=alt.Title("Wijken met een nummer", fontSize=10, fontWeight="normal"))
 
 
 def _with_key(layer, key: alt.Chart | None):
@@ -331,9 +332,8 @@ def choropleth(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: int
     head = lab.wrap(title[0], tw, 13 if not compact else 10, bold=True)
     sub = [line for t in title[1:] for line in lab.wrap(t, tw, 11 if not compact else 9)]
     layer = alt.layer(*layers).resolve_scale(color="independent").properties(
-        width=width, height=height, title=alt.Title(head, **({"subtitle": sub} if sub else {}), anchor="start",
-                                                    fontSize=13 if not compact else 10,
-                                                    subtitleFontSize=11 if not compact else 9))
+        width=width, height=height, title=alt.Title(head, **({"subtitle": sub} if sub else {}),
+                                                    **({"fontSize": 10, "subtitleFontSize": 9} if compact else {})))
     rows = period.rows_at(obs, indicator, ref["meting"], ref["year"])
     return _with_source(_with_key(layer, key), source_line(rows, f"wijkgrenzen CBS/PDOK {boundary_year}"))
 
@@ -402,7 +402,7 @@ def ranked_bars(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting: in
                 + (f" ({n_missing} zonder cijfer)" if n_missing else "") + ", alle wijken in de tabel")
     chart = alt.layer(bars, rule, halo, text).resolve_scale(color="independent").properties(
         width=width, title=alt.Title(lab.wrap(f"Wijken gerangschikt, {ref['period']}", width + 120, 13, bold=True),
-                                     anchor="start", subtitle=lab.wrap(sub, width + 120, 11)))
+                                     subtitle=lab.wrap(sub, width + 120, 11)))
     return _with_source(chart, source_line(period.rows_at(obs, indicator, ref["meting"], ref["year"])))
 
 
@@ -411,7 +411,7 @@ def _note_chart(text: str, width: int, height: int, title_lines: list[str], font
     return alt.Chart(pd.DataFrame({"t": ["\n".join(lines)]})).mark_text(
         fontSize=font_size, color="#555", lineBreak="\n", align="center", baseline="middle").encode(
         text="t:N").properties(width=width, height=height, view=alt.ViewBackground(stroke="#ddd"),
-                               title=alt.Title(title_lines, fontSize=10, anchor="start"))
+                               title=alt.Title(title_lines, fontSize=10))
 
 
 def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting: int | None = None,
@@ -442,7 +442,7 @@ def small_multiples(obs: pd.DataFrame, indicators: list[str], gemeentecode: str,
         charts.append(ch)
     ref_name = period.area_name(obs, reference)
     chart = alt.concat(*charts, columns=columns, spacing=18).properties(
-        title=alt.Title("Alle KPI's per wijk, per KPI de laatste meting met wijkcijfers", anchor="start",
+        title=alt.Title("Alle KPI's per wijk, per KPI de laatste meting met wijkcijfers",
                         subtitle=[f"groen = gunstiger, roze = ongunstiger dan {ref_name}; grijs = geen gegevens",
                                   "elke kaart heeft een eigen schaal (zie de legenda eronder) en noemt haar meting"]))
     keys = pd.MultiIndex.from_tuples(shown, names=["indicator", "meting"]) if shown else None
@@ -535,7 +535,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
         color=colour, **edge).add_params(pick_ind, pick_met, bereik, eenheid, click)
     text_layers, key_lines, _ = label_layers(shapes, width, height)
     mapc = alt.layer(shape_layer, missing_layer, *text_layers).project(type="mercator").properties(
-        width=width, height=height, title=alt.Title("Verkenner: kies indicator en meting", anchor="start",
+        width=width, height=height, title=alt.Title("Verkenner: kies indicator en meting",
                                                     subtitle="klik op een wijk; dubbelklik wist"))
     note = alt.Chart(pd.DataFrame(notes)).transform_filter(sel).mark_text(align="left", baseline="top", fontSize=11, color="#333",
                                                    limit=width + 320, lineBreak="|").encode(
@@ -548,7 +548,7 @@ def explorer(obs: pd.DataFrame, indicators: list[str], gemeentecode: str, meting
         stroke=_cond(alt.StrokeValue, click, "#000", None, empty=False),
         strokeWidth=_cond(alt.StrokeWidthValue, click, 2, 0, empty=False),
         tooltip=tooltip).properties(width=260, height=height, title=alt.Title(
-            "Wijken gerangschikt", subtitle="gunstigste bovenaan; grijs = geen gegevens", anchor="start"))
+            "Wijken gerangschikt", subtitle="gunstigste bovenaan; grijs = geen gegevens"))
     # the axis title names the chosen indicator and its unit (an axis title cannot follow a parameter)
     units = pd.DataFrame({"indicator": present, "titel": [catalogue_entry(i)["label"] + _unit(catalogue_entry(i))
                                                           for i in present]})
@@ -616,7 +616,7 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
         row=alt.Row("opgave:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"))
     ).resolve_scale(y="independent").properties(
         title=alt.Title(f"{gname} t.o.v. Nederland, {period.metingen_label(obs, list(df['indicator']), meting)}",
-                        anchor="start", subtitle=["index: Nederland = 100; groen = gunstiger, roze = ongunstiger",
+                        subtitle=["index: Nederland = 100; groen = gunstiger, roze = ongunstiger",
                                                   "het jaar van elke KPI staat in de tooltip en in de tabel"]))
     return _with_source(chart, source_line(obs[obs["indicator"].isin(df["indicator"]) & (obs["meting"] == meting)
                                                & obs["area_code"].isin([gemeentecode, NL_CODE])]))
@@ -652,7 +652,6 @@ def wijk_vs_references(tab: pd.DataFrame, wijknaam: str, gemeentenaam: str = "de
             tooltip=[alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("wie:N", title="Gebied"),
                      alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("nederland:N", title="Nederland")]),
     ).properties(width=360, title=alt.Title(f"{wijknaam} en {gemeentenaam} t.o.v. Nederland, {meting}-meting",
-                                            anchor="start",
                                             subtitle="stippellijn = Nederland; let op de gewenste richting per KPI"))
     return _with_source(chart, source or f"Bron: KPI-metingen van {gemeentenaam} (wijk, gemeente, Nederland)")
 
@@ -668,7 +667,7 @@ def locator(gemeentecode: str, wijkcode: str, year: int = BOUNDARY_YEAR, width: 
     text_layers, key_lines, _ = label_layers(shapes, width, height, highlight=wijkcode)
     naam = shapes.loc[shapes["gekozen"], "wijknaam"]
     title = f"Ligging van {naam.iloc[0]} in de gemeente" if len(naam) else "Ligging in de gemeente"
-    layer = alt.layer(m, *text_layers).properties(width=width, height=height, title=alt.Title(title, anchor="start"))
+    layer = alt.layer(m, *text_layers).properties(width=width, height=height, title=alt.Title(title))
     # A long key (Amsterdam numbers 60 wijken) in columns over the page's width rather than one long column.
     key_width = max(width, 640) if len(key_lines) > 10 else width
     return _with_source(_with_key(layer, _key_chart(key_lines, key_width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
@@ -747,7 +746,7 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     if note:
         sub += lab.wrap("Let op: " + note, 420, 11)
     chart = alt.layer(lines, points).properties(width=360, height=200, title=alt.Title(
-        lab.wrap(f"{e['label']}: {wname}, {gname} en Nederland", 420, 13, bold=True), subtitle=sub, anchor="start"))
+        lab.wrap(f"{e['label']}: {wname}, {gname} en Nederland", 420, 13, bold=True), subtitle=sub))
     src = pd.concat([met, national]) if len(national) else met
     return _with_source(chart, source_line(src))
 
@@ -803,7 +802,7 @@ def region_trend(obs: pd.DataFrame, indicator: str, gemeentecodes, highlight: st
     missing = [period.area_name(obs, c) for c in codes_in if c not in set(sel["area_code"])]
     subs = [sub] + (lab.wrap(f"geen cijfers voor: {', '.join(missing)}", 460, 11) if missing else [])
     chart = alt.layer(lines, base.mark_point(filled=True, size=30)).properties(
-        width=420, height=220, title=alt.Title(head, subtitle=subs, anchor="start"))
+        width=420, height=220, title=alt.Title(head, subtitle=subs))
     return _with_source(chart, source_line(sel))
 
 
@@ -879,7 +878,7 @@ def region_map(obs, indicator, region=None, year: int | None = None, highlight: 
             lab.wrap(f"{e['label']}{', ' + str(year) if year else ''}", width + 150, 13, bold=True),
             subtitle=([f"{year}: het laatste jaar met een cijfer van elke gemeente van de regio"]
                       if year and common else []) + [meaning, f"omlijnd: {period.area_name(obs, highlight)}"
-                      + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")], anchor="start"))
+                      + ("; grijs = geen gegevens" if not shapes["has_value"].all() else "")]))
     return _with_source(_with_key(layer, _key_chart(key_lines, width)),
                         source_line(sel[sel["year"] == year], f"gemeentegrenzen CBS/PDOK {BOUNDARY_YEAR}"))
 

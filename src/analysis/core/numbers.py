@@ -1,19 +1,69 @@
-"""Dutch number notation: parsing the report's printed cells and formatting values for readers."""
+"""Numbers as readers and files write them: parsing and formatting through babel's nl_NL.
+
+One place for every notation the project reads:
+- Dutch (`parse_nl`): decimal comma, `.` only as a thousands separator in groups of three
+  (`1.464` is 1464, `15,1` is 15.1). Parsed by babel with strict=True, so `1,464.5` or `1.46`
+  in a Dutch file is refused rather than read as something else.
+- Plain (`parse_plain`): the international CSV dialect, a decimal point and no thousands separator.
+- Machine (`parse_machine`): values CBS writes in its tables, a decimal comma or point, no
+  thousands separator, an exponent allowed.
+
+Formatting (`format_nl`) rounds by the project's rule (`round_half_up`): half up at the
+indicator's precision, taken from the value's shortest repr (so 0.05 -> 0,1 and 2.25 -> 2,3, as
+a reader rounding the printed digits would), and never "-0,0".
+"""
 from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal, parse_decimal
+
+LOCALE = "nl_NL"
 MISSING_MARKS = {"-", "–", ""}
-_NUMBER = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*(%|‰)?\s*(?:\(.*\))?\s*$")
+# What babel may see of a Dutch number: babel alone would also take '+2' or '1 464'.
+_DUTCH_CHARS = re.compile(r"^-?[\d.,]+$")
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_MACHINE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?$")
+# A report cell: a number, optionally a unit and a remark in brackets ('15,1% (2022)').
+_CELL = re.compile(r"^\s*(?P<number>\S+?)\s*(%|‰)?\s*(?:\(.*\))?\s*$")
+# '18.0%' is printed once in Bijlage 2A: a point followed by one or two digits cannot be a
+# thousands group, so it is read as a decimal point.
+_POINT_DECIMAL = re.compile(r"^-?\d+\.\d{1,2}$")
+
+
+def parse_nl(text: str) -> float:
+    """A number in Dutch notation ('1.464', '15,1', '-0,5'); ValueError on anything else."""
+    s = str(text).strip()
+    if not _DUTCH_CHARS.match(s):
+        raise ValueError(f"{text!r} is geen getal in Nederlandse notatie")
+    # babel.numbers.NumberFormatError is a ValueError: '1,464.5' and '1.46' end here.
+    return float(parse_decimal(s, locale=LOCALE, strict=True))
+
+
+def parse_plain(text: str) -> float:
+    """A number with a decimal point and no thousands separator ('1464', '15.1'); ValueError otherwise."""
+    s = str(text).strip()
+    if not _PLAIN.match(s):
+        raise ValueError(f"{text!r} is not a number in international notation")
+    return float(s)
+
+
+def parse_machine(text: str) -> float:
+    """A value as CBS writes it: decimal comma or point, no thousands separator ('15.1', '15,1', '1e3')."""
+    s = str(text).strip()
+    if not _MACHINE.match(s):
+        raise ValueError(f"{text!r} is not a number")
+    return float(s.replace(",", "."))
 
 
 def parse_cell(text: object) -> tuple[float, str]:
     """Parse a printed table cell into (value, status).
 
-    '15,1%' -> (15.1, 'ok'); '-' -> (nan, 'not_published'); '' -> (nan, 'empty_cell').
-    A decimal point is accepted too ('18.0%' is printed once in Bijlage 2A). Raises ValueError
-    on anything else so that a transcription error cannot pass silently.
+    '15,1%' -> (15.1, 'ok'); '3.579' -> (3579.0, 'ok'); '-' -> (nan, 'not_published');
+    '' -> (nan, 'empty_cell'). Raises ValueError on anything else so that a transcription error
+    cannot pass silently.
     """
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return math.nan, "empty_cell"
@@ -22,10 +72,23 @@ def parse_cell(text: object) -> tuple[float, str]:
         return math.nan, "empty_cell"
     if s in MISSING_MARKS:
         return math.nan, "not_published"
-    m = _NUMBER.match(s)
+    m = _CELL.match(s)
     if not m:
         raise ValueError(f"cannot read {text!r} as a number")
-    return float(m.group(1).replace(",", ".")), "ok"
+    number = m.group("number")
+    if _POINT_DECIMAL.match(number):
+        return float(number), "ok"
+    try:
+        return parse_nl(number), "ok"
+    except ValueError:
+        raise ValueError(f"cannot read {text!r} as a number") from None
+
+
+def round_half_up(value: float, decimals: int) -> Decimal:
+    """The project's rounding rule: half up at `decimals`, from the value's repr; never -0."""
+    exact = Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def format_nl(value: float | None, decimals: int = 1, unit: str = "") -> str:
@@ -33,14 +96,14 @@ def format_nl(value: float | None, decimals: int = 1, unit: str = "") -> str:
 
     Thousands get a dot ('3.579'); missing values become 'geen gegevens'.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value != value:
         return "geen gegevens"
-    s = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    if math.isinf(value):
+        raise ValueError(f"{value!r} is geen eindig getal")
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    s = format_decimal(round_half_up(value, decimals), format=pattern, locale=LOCALE)
     if unit in ("%", "‰"):
         return f"{s}{unit}"
     if unit in ("procentpunt", "pp"):
         return f"{s} procentpunt"
     return f"{s} {unit}".strip()
-
-
-# d3-format locale for vega-lite charts: decimal comma, thousands dot.

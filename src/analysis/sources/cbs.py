@@ -28,13 +28,14 @@ from analysis.core import paths
 from analysis.core.areas import NL_CODE, check_gemeentecode, level_of, short_name
 from analysis.core.catalogue import catalogue
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.sources import cbs_v4, download, schema
-from analysis.sources.cbs_v4 import MISSING, NUMBER
+from analysis.core.numbers import parse_machine
+from analysis.sources import cbs_v4, download, facts, schema
+from analysis.sources.cbs_v4 import MISSING
 from analysis.sources.tabular import strict_table
 
-KWB_TABLES = {2019: "84583NED", 2020: "84799NED", 2021: "85039NED", 2022: "85318NED",
-              2023: "85618NED", 2024: "85984NED", 2025: "86165NED"}
-DEFAULT_YEARS = (2022, 2023, 2024, 2025)
+_KWB = facts.of("cbs_kwb")  # sources.yml: tables per edition, mirror extracts, PDOK attribute files
+KWB_TABLES = {int(y): str(t) for y, t in _KWB["tables"].items()}
+DEFAULT_YEARS = tuple(_KWB["default_years"])
 CACHE_DIR = paths.RAW_DIR / "cbs"
 STRICT_ENV = "WIJKMONITOR_STRICT"
 CORE_INDICATORS = ("population",)  # what a gemeente must have from some edition to build offline
@@ -56,50 +57,15 @@ class MirrorExtract:
     columns: tuple = ()  # its schema contract: every column the loader reads (a missing one is an error)
 
 
-MIRROR_KWB = {
-    2022: MirrorExtract("cbs/geoinzicht_wijken_2022_pdok_roermond_transcribed.csv", "csv",
-                        note="PDOK wijk- en buurtkaart 2022 (KWB-attributen)",
-                        columns=("aantal_inwoners", "mannen", "vrouwen", "pct_0_15", "pct_15_25", "pct_25_45",
-                                 "pct_45_65", "pct_65plus", "huishoudens", "gem_huishouden_grootte",
-                                 "bevolkingsdichtheid", "woningvoorraad", "gem_woz_waarde", "pct_koopwoningen",
-                                 "pct_huurwoningen", "gem_inkomen_inwoner", "arbeidsparticipatie",
-                                 "gem_inkomen_ontvanger", "pct_hh_laag_inkomen_is_k40hh", "pct_rond_sociaal_min",
-                                 "wmo_per_1000")),
-    2023: MirrorExtract("cbs/geoinzicht_wijken_2025_roermond_transcribed.csv", "csv", "B2023_",
-                        note="KWB 2023 (85618NED), blok B2023; veldkoppeling waarschijnlijk",
-                        columns=("p_0_15", "p_15_25", "p_25_45", "p_45_65", "p_65plus", "huishoudens_totaal",
-                                 "gem_hh_grootte", "gem_woz_waarde", "koopwoningen", "huurwoningen_totaal",
-                                 "netto_arbeidspart", "gem_inkomen", "p_laag_inkomen", "p_hoog_inkomen",
-                                 "hh_laag_inkomen", "hh_sociaal_minimum", "wmo_relatief")),
-    2024: MirrorExtract("cbs/niquedegraaff_85984NED_kwb2024_GM_WK_population_area.json", "odata_json",
-                        note="KWB 2024 (85984NED), uitsnede van 8 kolommen", partial=True,
-                        columns=("AantalInwoners_5", "Mannen_6", "Vrouwen_7", "Woningvoorraad_35",
-                                 "Bevolkingsdichtheid_34", "OppervlakteLand_123")),
-    2025: MirrorExtract("cbs/geoinzicht_wijken_2025_roermond_transcribed.csv", "csv", "A2025_",
-                        note="KWB 2025 (86165NED), blok A2025",
-                        columns=("aantal_inwoners", "mannen", "vrouwen", "0_15", "15_25", "25_45", "45_65", "65plus",
-                                 "huishoudens", "gem_huishouden_grootte", "bevolkingsdichtheid")),
-}
+MIRROR_KWB = {int(y): MirrorExtract(m["path"], m["kind"], m.get("prefix", ""), m.get("note", ""),
+                                    bool(m.get("partial", False)), tuple(m.get("columns", ())))
+              for y, m in _KWB["mirror"].items()}
 # PDOK wijk- en buurtkaart 2024 attributes of every wijk of NL (the mirror's all-NL wijk file).
-NL_WIJKEN_2024 = "geo/nl_wijken_2024_wgs84_simplified.geojson"
-PDOK_WIJK_FIELDS = {"aantal_inwoners": "population", "mannen": "men", "vrouwen": "women",
-                    "0_15": "age_0_14_pct", "15_25": "age_15_24_pct", "25_45": "age_25_44_pct",
-                    "45_65": "age_45_64_pct", "65plus": "age_65_plus_pct", "huishoudens": "households",
-                    "gem_huishouden_grootte": "avg_household_size", "bevolkingsdichtheid": "population_density"}
-# PDOK gemeente attributes 2012-2024 (kaartjaar = KWB edition). Only real CBS KWB fields; NOT the
-# app's extras (zk_, cr_, bag_, ff_, lbt_, bbg_), and pct_hh_laag_inkomen is the 40%-laagste share.
-GEMEENTE_ATTRIBUTES = "cbs/geoinzicht_pdok_wijkbuurtkaart_gemeenten_2012-2024_attributes.csv"
-GEMEENTE_FIELDS = {
-    "aantal_inwoners": "population", "mannen": "men", "vrouwen": "women", "huishoudens": "households",
-    "gem_huishouden_grootte": "avg_household_size", "bevolkingsdichtheid": "population_density",
-    "0_15": "age_0_14_pct", "15_25": "age_15_24_pct", "25_45": "age_25_44_pct", "45_65": "age_45_64_pct",
-    "65plus": "age_65_plus_pct", "woningvoorraad": "dwellings", "gem_woz_waarde": "avg_woz_keur",
-    "koopwoningen": "owner_occupied_pct", "huurwoningen": "rental_pct",
-    "gem_inkomen_inwoner": "avg_income_per_resident_keur", "gem_inkomen_ontvanger": "avg_income_per_recipient_keur",
-    "pct_hh_laag_inkomen": "lowest_income_40pct_households_pct",
-    "pct_rond_sociaal_min": "households_social_minimum_pct", "arbeidsparticipatie": "labour_participation_pct",
-    "wmo_per_1000": "wmo_clients_per_1000",
-}
+NL_WIJKEN_2024 = _KWB["nl_wijken_2024"]["path"]
+PDOK_WIJK_FIELDS = dict(_KWB["nl_wijken_2024"]["fields"])
+# PDOK gemeente attributes 2012-2024 (kaartjaar = KWB edition); which fields, and why: sources.yml.
+GEMEENTE_ATTRIBUTES = _KWB["gemeente_attributes"]["path"]
+GEMEENTE_FIELDS = dict(_KWB["gemeente_attributes"]["fields"])
 
 
 def _strict(strict: bool | None) -> bool:
@@ -159,11 +125,12 @@ def parse_numbers(values: pd.Series, codes: pd.Series, column: str, source: str)
         s = str(v).strip()
         if s in MISSING:
             out.append(float("nan"))
-        elif NUMBER.match(s):
-            out.append(float(s.replace(",", ".")))
-        else:
+            continue
+        try:
+            out.append(parse_machine(s))
+        except ValueError:
             raise SourceError(f"{source}: column {column!r}, area {code}: value {s!r} is neither a number "
-                              "nor a missing marker (., empty, null, -)")
+                              "nor a missing marker (., empty, null, -)") from None
     return pd.Series(out, index=values.index, dtype=float)
 
 

@@ -10,7 +10,6 @@ Resolution: cache `data/raw/cbs/odata4_<table>/` -> mirror `cbs/odata4_<table>/`
 from __future__ import annotations
 
 import csv
-import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,26 +20,20 @@ import pandas as pd
 from analysis.core import paths
 from analysis.core.areas import NL_CODE
 from analysis.core.errors import SourceError, SourceWarning
-from analysis.sources import download
+from analysis.core.numbers import parse_machine
+from analysis.sources import download, facts
 from analysis.sources.tabular import strict_table
 
-V4_BASE = "https://datasets.cbs.nl/odata/v1/CBS/{table}"
-V4_TABLES = {"83841NED"}  # tables this project reads through v4
+_V4 = facts.of("cbs_v4")  # sources.yml: base URL, tables, the low-income selection
+V4_BASE = _V4["base_url"]
+V4_TABLES = set(_V4["tables"])  # tables this project reads through v4
 CACHE_DIR = paths.RAW_DIR / "cbs"
 MISSING = {"", ".", "-", "null", "None", "nan", "NaN"}
-NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?$")
 
-LOW_INCOME_TABLE = "83841NED"
-LOW_INCOME = {  # InkomensgrensHuishouden code -> catalogue indicator
-    "A043009": "households_social_minimum_pct",  # tot 101% van het sociaal minimum
-    "A043007": "households_below_110pct_social_minimum_pct",
-    "A043008": "households_below_120pct_social_minimum_pct",
-    "1050290": "low_income_households_pct",  # tot lage-inkomensgrens
-}
-LOW_INCOME_SELECTION = {"Measure": "1050010_2",  # huishoudens, relatief (%)
-                        "KenmerkenVanHuishoudens": "1050010",  # particuliere huishoudens totaal
-                        "DuurInkomenspositie": "A028721"}  # ten minste 1 jaar
-LOW_INCOME_YEARS = range(2011, 2025)
+LOW_INCOME_TABLE = _V4["low_income"]["table"]
+LOW_INCOME = dict(_V4["low_income"]["codes"])  # InkomensgrensHuishouden code -> catalogue indicator
+LOW_INCOME_SELECTION = dict(_V4["low_income"]["selection"])
+LOW_INCOME_YEARS = range(_V4["low_income"]["years"]["first"], _V4["low_income"]["years"]["last"] + 1)
 
 
 @dataclass
@@ -68,9 +61,10 @@ def parse_value(raw: str, where: str) -> float:
     s = str(raw).strip()
     if s in MISSING:
         return float("nan")
-    if not NUMBER.match(s):
-        raise SourceError(f"{where}: value {s!r} is neither a number nor a missing marker (., empty, null, -)")
-    return float(s.replace(",", "."))
+    try:
+        return parse_machine(s)
+    except ValueError:
+        raise SourceError(f"{where}: value {s!r} is neither a number nor a missing marker (., empty, null, -)") from None
 
 
 def read_bulk(folder: Path, table: str | None = None) -> V4Table:

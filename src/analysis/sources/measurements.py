@@ -13,6 +13,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,11 @@ import pandas as pd
 
 from analysis.core.areas import NL_CODE
 from analysis.core.errors import SourceError
+from analysis.core.numbers import parse_nl, parse_plain
 
 REQUIRED = ("indicator", "area_code", "meting", "year", "value", "source")
 OPTIONAL = ("status", "note", "series")
 MISSING_STATUSES = ("not_published", "empty_cell", "suppressed")
-_DUTCH = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-_INTERNATIONAL = re.compile(r"^-?\d+(\.\d+)?$")
 _YEAR = re.compile(r"^(\d{4})(/(\d{4}))?$")
 
 
@@ -33,19 +33,15 @@ _YEAR = re.compile(r"^(\d{4})(/(\d{4}))?$")
 class Dialect:
     name: str
     delimiter: str
-    number: re.Pattern
+    number: Callable[[str], float]  # analysis.core.numbers: parse_nl or parse_plain
 
     def parse(self, text: str) -> float:
-        s = text.strip().replace("\u00a0", "").replace(" ", "").rstrip("%‰")
-        if not self.number.match(s):
-            raise ValueError
-        if self.name == "nl":
-            s = s.replace(".", "").replace(",", ".")
-        return float(s)
+        """A value cell; spaces and a trailing % or ‰ are the reader's, not the number's."""
+        return self.number(text.strip().replace("\u00a0", "").replace(" ", "").rstrip("%‰"))
 
 
-DUTCH = Dialect("nl", ";", _DUTCH)
-INTERNATIONAL = Dialect("international", ",", _INTERNATIONAL)
+DUTCH = Dialect("nl", ";", parse_nl)
+INTERNATIONAL = Dialect("international", ",", parse_plain)
 
 
 def files(folder: Path) -> list[Path]:

@@ -28,39 +28,40 @@ from analysis.core import paths
 from analysis.core.areas import check_gemeentecode, short_name
 from analysis.core.errors import SourceError, SourceWarning
 from analysis.core.settings import BOUNDARY_YEAR
-from analysis.sources import download
+from analysis.sources import download, facts
 
 CRS = "EPSG:4326"
 LEVELS = ("wijk", "buurt", "gemeente")
-WIJK_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
-PDOK_WFS = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0"
+_PDOK = facts.of("pdok")  # sources.yml: years, WFS URL and layer names, mirror file names
+WIJK_YEARS = tuple(_PDOK["wijk_years"])
+PDOK_WFS = _PDOK["wfs_url"]
 
 
 def mirror_candidates(level: str, year: int, gemeentecode: str) -> list[str]:
     """Mirror files that may hold the boundaries, most detailed first: a file of this gemeente
     alone (e.g. `geo/<name>_wijken_2024_geoinzicht_wgs84.geojson`), then the all-NL file."""
     if level == "gemeente":
-        return [f"cbs/geoinzicht_pdok_wijkbuurtkaart_gemeenten_{year}.geojson"]
+        return [_PDOK["mirror"]["gemeenten"].format(year=year)]
     mirror = paths.mirror_dir()
     own = []
     if mirror is not None and (mirror / "geo").is_dir():
-        for f in sorted((mirror / "geo").glob(f"*_{level}en_{year}_*.geojson")):
+        for f in sorted((mirror / "geo").glob(_PDOK["mirror"]["own_glob"].format(level=level, year=year))):
             if f.name.startswith(("nl_", "mlo_")):
                 continue
             codes = _wijk_codes_cached(*_stamp(f))
             if codes and all(c[2:6] == gemeentecode[2:] for c in codes):
                 own.append(f"geo/{f.name}")
     own.sort(key=lambda r: "cartomap" in r)  # geoinzicht (finer) before cartomap (coarse)
-    return own + [f"geo/nl_{level}en_{year}_wgs84_simplified.geojson"]
+    return own + [_PDOK["mirror"]["nl"].format(level=level, year=year)]
 
 
-# Layer (typeName) per year of the PDOK WFS `cbs/wijkenbuurten/<year>/wfs/v1_0`: 2020 and 2021 use
-# the old CBS names (`cbs_wijken_2021`, as in the service's capabilities and its GeoPackage), 2022+
-# the new `wijkenbuurten:wijken`. Other years have no WFS: use the yearly GeoPackage.
-WFS_YEARS = (2020, 2021, 2022, 2023, 2024, 2025)
-GPKG_URL = "https://www.cbs.nl/nl-nl/dossier/nederland-regionaal/geografische-data/wijk-en-buurtkaart-{year}"
-# Bounds of the Netherlands (with margin) per CRS: (minx, miny, maxx, maxy).
+# Layer (typeName) per year of the PDOK WFS: old CBS names up to OLD_NAMES_UNTIL, then the new
+# ones (sources.yml). Other years have no WFS: use the yearly GeoPackage.
+WFS_YEARS = tuple(_PDOK["wfs_years"])
+OLD_NAMES_UNTIL = int(_PDOK["old_names_until"])
+GPKG_URL = _PDOK["gpkg_url"]
 TRANSPORT = None  # None: urllib (download.urllib_transport); tests put a recorded answer here
+# Bounds of the Netherlands (with margin) per CRS: (minx, miny, maxx, maxy).
 NL_BOUNDS = {4326: (3.0, 50.6, 7.4, 53.8), 28992: (-10_000, 290_000, 300_000, 640_000)}
 
 
@@ -70,16 +71,16 @@ def wfs_layer(level: str, year: int) -> str:
         raise SourceError(f"PDOK has no wijkenbuurten WFS for {year} (only {WFS_YEARS[0]}-{WFS_YEARS[-1]}); "
                           f"put the CBS Wijk- en Buurtkaart GeoPackage ({GPKG_URL.format(year=year)}) "
                           f"into {paths.GEO_DIR / f'wijkbuurtkaart_{year}.gpkg'}")
-    if year <= 2021:
-        return {"wijk": f"wijkenbuurten{year}:cbs_wijken_{year}", "buurt": f"wijkenbuurten{year}:cbs_buurten_{year}",
-                "gemeente": f"wijkenbuurten{year}:gemeenten{year}"}[level]
-    return {"wijk": "wijkenbuurten:wijken", "buurt": "wijkenbuurten:buurten", "gemeente": "wijkenbuurten:gemeenten"}[level]
+    return _layer("wfs_layers", level, year)
 
 
 def gpkg_layer(level: str, year: int) -> str:
-    if year <= 2021:
-        return {"wijk": f"cbs_wijken_{year}", "buurt": f"cbs_buurten_{year}", "gemeente": f"gemeenten{year}"}[level]
-    return {"wijk": "wijken", "buurt": "buurten", "gemeente": "gemeenten"}[level]
+    return _layer("gpkg_layers", level, year)
+
+
+def _layer(kind: str, level: str, year: int) -> str:
+    names = _PDOK[kind]["old" if year <= OLD_NAMES_UNTIL else "new"]
+    return names[level].format(year=year)
 
 
 def wfs_url(level: str, year: int, gemeentecode: str | None) -> str:
