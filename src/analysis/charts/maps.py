@@ -940,8 +940,7 @@ def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None,
         sub = [meaning, "grijs omlijnd: rapporten zonder dit cijfer; lichtgrijs: nog geen rapporten"]
     else:
         sub = ["omlijnd: gemeenten met rapporten"]
-    title = alt.Title("Gemeenten met rapporten" + (f": {e['label'].lower()}" if e else ""), subtitle=sub,
-                      anchor="start", fontSize=13, subtitleFontSize=11)
+    title = alt.Title("Gemeenten met rapporten" + (f": {e['label'].lower()}" if e else ""), subtitle=sub)
     chart = alt.layer(*layers).properties(width=width, height=height, title=title)
     spec = chart.to_dict()
     spec["datasets"] = {**spec.get("datasets", {}), COUNTRY_DATA: []}  # the page fills in the outlines
