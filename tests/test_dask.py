@@ -57,3 +57,18 @@ def test_real_profile_of_roermond_on_the_cluster(tmp_path, cluster):
     page = html.unescape((tmp_path / "GM0957" / "wijkprofiel_WK095704.html").read_text(encoding="utf-8"))
     assert "'huishoudens tot 120% van het sociaal minimum' 25,0% (1-meting)" in page
     assert page.count("wijkmonitor.embed(") >= 3 and '"wijkcode":"WK095704"' in page.replace('\\"', '"')
+
+
+def test_scheduler_local_starts_a_cluster_with_the_monitors_off():
+    """`--scheduler local`: the run's own LocalCluster, one worker per job, profiler and GIL monitor off."""
+    import dask
+
+    from analysis.batch import executors
+
+    ex = executors.make(2, str(PROBES), "local")
+    try:
+        got = ex.inner.client.run(lambda: (dask.config.get("distributed.worker.profile.enabled"),
+                                           dask.config.get("distributed.admin.system-monitor.gil.enabled")))
+        assert ex.jobs == 2 and sorted(got.values()) == [(False, False), (False, False)]
+    finally:
+        ex.close()

@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="opnieuw uitvoeren, ook als niets veranderde")
     r.add_argument("--out", default=None, help="map voor de rapporten (standaard reports/)")
     r.add_argument("--scheduler", default=None,
-                   help="Dask-scheduler tcp://HOST:PORT (of env WIJKMONITOR_SCHEDULER); standaard lokaal")
+                   help="Dask-scheduler tcp://HOST:PORT (of env WIJKMONITOR_SCHEDULER), of 'local': een Dask LocalCluster met --jobs workers; standaard een lokale procespool")
     r.add_argument("--notebooks", default=None, help="map met de notebooks (standaard notebooks/)")
     r.add_argument("--no-wait", action="store_true", help="weiger meteen als een andere run bezig is")
     r.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)

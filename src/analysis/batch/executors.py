@@ -58,8 +58,13 @@ def guard_worker() -> None:
 
 
 def init_worker(notebook_dir: str) -> None:
-    """Pool initializer: guard, launch this worker's kernel, import and warm up while it boots."""
+    """Pool initializer: guard, then warm up (the kernel boots while this process imports)."""
     guard_worker()
+    warm_worker(notebook_dir)
+
+
+def warm_worker(notebook_dir: str) -> None:
+    """Launch this worker's kernel, import and warm up while it boots: once per worker process."""
     skip_slow_imports()  # before anything imports jsonschema
     try:
         kernels.start("python3", notebook_dir)
@@ -116,9 +121,8 @@ def _dask_plugin(notebook_dir: str):
             self.notebook_dir = notebook_dir
 
         def setup(self, worker):
-            skip_slow_imports()
-            kernels.start("python3", self.notebook_dir)
-            import papermill  # noqa: F401  (warm-up: ~1 s; loads our engine by its entry point)
+            # as the local pool's initializer: the kernel boots while the worker imports and warms up
+            warm_worker(self.notebook_dir)
 
         def teardown(self, worker):
             kernels.shutdown_all()
@@ -143,14 +147,19 @@ class DaskExecutor:
     def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
         from distributed import as_completed
 
-        futs = [self.client.submit(fn, *args, pure=False) for args in argslist]
+        argslist = list(argslist)
+        if not argslist:
+            return
+        # one message for all tasks (Client.map), and results fetched by the client's own thread as
+        # they finish (with_results) while this one writes the previous ones
+        futs = self.client.map(fn, *zip(*argslist), pure=False)
         self.futures = futs
         index = {f.key: i for i, f in enumerate(futs)}
-        for fut in as_completed(futs):
+        for fut, res in as_completed(futs, with_results=True, raise_errors=False):
             if fut.status == "error":
-                yield index[fut.key], fut.exception()
+                yield index[fut.key], res[1] if isinstance(res, tuple) else fut.exception()
             else:
-                yield index[fut.key], fut.result()
+                yield index[fut.key], res
             fut.release()
 
     def close(self) -> None:
@@ -164,11 +173,67 @@ class DaskExecutor:
             self.close()
 
 
+# Per-worker monitors that sample the task thread every 10 ms (profiler) and 1 ms (GIL): ~10% of
+# the CPU of a batch of short notebooks on 2 cores. Off in the LocalCluster the project starts
+# (docs/notes/dask.md says how to switch them off for workers started by hand).
+QUIET_WORKERS = {"distributed.worker.profile.enabled": False, "distributed.admin.system-monitor.gil.enabled": False}
+LOCAL = "local"
+
+
+def local_cluster(workers: int):
+    """A LocalCluster for the run: one single-threaded worker process per core, monitors off.
+
+    The workers are started inside the config context and so inherit it (the nanny passes the
+    client's configuration to its worker).
+    """
+    import dask
+    from distributed import LocalCluster  # 1.1 s (-X importtime): only with --scheduler
+
+    with dask.config.set(QUIET_WORKERS):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address=None)
+
+
+class LocalDaskExecutor:
+    """`--scheduler local`: the run starts its own LocalCluster (jobs workers) and stops it after."""
+
+    kind = "dask"
+
+    def __init__(self, jobs: int, notebook_dir: str):
+        self.cluster = local_cluster(jobs)
+        try:
+            self.inner = DaskExecutor(self.cluster.scheduler_address, notebook_dir)
+        except BaseException:
+            self.cluster.close()
+            raise
+        self.jobs = self.inner.jobs
+
+    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+        return self.inner.run(fn, argslist)
+
+    def close(self) -> None:
+        try:
+            self.inner.close()
+        finally:
+            self.cluster.close()
+
+    def abort(self, grace: float = 2.0) -> None:
+        try:
+            self.inner.abort(grace)
+        finally:
+            self.cluster.close()
+
+
 def make(jobs: int, notebook_dir: str, scheduler=None):
-    """The executor for a run: Dask when a scheduler is given (or in WIJKMONITOR_SCHEDULER), else local."""
+    """The executor for a run: Dask when a scheduler is given (or in WIJKMONITOR_SCHEDULER), else local.
+
+    `local` as scheduler: a LocalCluster of `jobs` workers, started for this run.
+    """
     scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     if scheduler:
         try:
+            if scheduler == LOCAL:
+                return LocalDaskExecutor(jobs, notebook_dir)
             return DaskExecutor(scheduler, notebook_dir)
         except ImportError:
             raise RunError("--scheduler: dask.distributed is niet geïnstalleerd; pip install distributed") from None

@@ -91,6 +91,22 @@ def discard(k: Kept) -> None:
         pass
 
 
+def cpu_seconds() -> float:
+    """CPU (user + system) of this process and the kernels it keeps, so far (Linux /proc; else this process)."""
+    t = os.times()
+    total = t.user + t.system
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for k in list(_kept.values()):
+        try:
+            pid = k.km.provisioner.pid if k.km.provisioner is not None else None
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, AttributeError, IndexError, ValueError, TypeError):
+            pass
+    return total
+
+
 def kill_all() -> None:
     """SIGKILL every kernel this process started (from a signal handler: no messages, no waiting)."""
     for k in list(_kept.values()):

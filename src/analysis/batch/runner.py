@@ -5,9 +5,12 @@
 - parallel on a local process pool (default) or a Dask cluster (analysis.batch.executors); each
   worker keeps one kernel and runs notebook after notebook on it (analysis.batch.engine);
 - incremental: a notebook runs again only when its fingerprint (notebook, parameters, library
-  code, the gemeente's processed generation, its boundary file) changed or an output is
-  missing; fingerprints are kept in reports/<GM>/.manifest.json and in each notebook's metadata,
+  code, the gemeente's processed generation, its boundary file) changed or its executed notebook
+  is lost; fingerprints are kept in reports/<GM>/.manifest.json and in each notebook's metadata,
   so a damaged manifest is set aside and rebuilt from what is on disk;
+- outputs verified, not trusted: the manifest records each page's files with size and digest; a
+  damaged page or download is rendered again from the executed notebook (analysis.batch.outputs);
+- interrupted at any moment, no page links to a missing file: link targets are written first;
 - failure-isolated per notebook and per gemeente; one summary at the end;
 - one run per reports tree at a time (analysis.core.locks); workers return bytes and only this
   process writes, atomically, so an interrupted run leaves no half-written report;
@@ -37,7 +40,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from analysis.batch import executors, fingerprints, kernels, plan
+from analysis.batch import executors, fingerprints, kernels, outputs, plan
 from analysis.batch.failures import Interrupted, RunError, describe
 from analysis.batch.kernels import ENGINE_NAME
 from analysis.batch.plan import Task
@@ -206,7 +209,7 @@ def execute(task: Task, notebook_dir: str, fp: str) -> dict:
     """Run one notebook; return its .ipynb and .html as bytes (the run's process writes them)."""
     import papermill as pm  # 0.6-1 s (python -X importtime): only where notebooks are inspected or run
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), kernels.cpu_seconds()
     tmp_nb = _scratch() / f"{task.gemeente}-{task.name}-{os.urandom(4).hex()}.ipynb"
     try:
         for attempt in range(3):
@@ -225,6 +228,7 @@ def execute(task: Task, notebook_dir: str, fp: str) -> dict:
                 time.sleep(0.5 + attempt)
         html_text, files = page(tmp_nb, task.title, name=task.name)
         return {"name": task.name, "gm": task.gemeente, "ok": True, "seconds": time.perf_counter() - t0,
+                "cpu": kernels.cpu_seconds() - cpu0,  # worker and kernel: the notebook's cost whatever the load
                 "ipynb": tmp_nb.read_bytes(), "html": html_text.encode("utf-8"), "files": files}
     except Exception as exc:  # report any failure of this notebook; the batch goes on
         if type(exc).__name__ == "PapermillExecutionError":
@@ -247,15 +251,34 @@ def read_notebook_fingerprint(path: Path) -> str | None:
         return None
 
 
-def load_manifest(out: Path, warn=print) -> dict[str, str]:
-    """The gemeente's manifest; a damaged one is renamed aside and rebuilt from the notebooks on disk."""
+def _entry(value) -> dict | None:
+    """A manifest entry {"fingerprint": …, "files": {name: [size, sha256, mtime_ns]}}; a bare
+    fingerprint (a manifest from before files were recorded) becomes one without "files"."""
+    if isinstance(value, str):
+        return {"fingerprint": value}
+    if isinstance(value, dict) and isinstance(value.get("fingerprint"), str) \
+            and isinstance(value.get("files", {}), dict):
+        return value
+    return None
+
+
+def entry_fingerprint(entry: dict | None) -> str | None:
+    return entry.get("fingerprint") if entry else None
+
+
+def load_manifest(out: Path, warn=print) -> dict[str, dict]:
+    """The gemeente's manifest: per page its fingerprint and the files written, with size and digest.
+
+    A damaged one is renamed aside and rebuilt from the notebooks and files on disk."""
     path = out / MANIFEST
     if not path.exists():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-            return data
+        if isinstance(data, dict) and all(isinstance(k, str) for k in data):
+            entries = {k: _entry(v) for k, v in data.items()}
+            if all(v is not None for v in entries.values()):
+                return entries
         problem = f"geen tabel maar {type(data).__name__}"
     except ValueError as exc:
         problem = f"geen geldige JSON ({exc.msg})" if hasattr(exc, "msg") else "geen geldige JSON"
@@ -267,7 +290,7 @@ def load_manifest(out: Path, warn=print) -> dict[str, str]:
     for nb in sorted(out.glob("*.ipynb")):
         fp = read_notebook_fingerprint(nb)
         if fp and nb.with_suffix(".html").is_file():
-            rebuilt[nb.stem] = fp
+            rebuilt[nb.stem] = {"fingerprint": fp, "files": outputs.record(out, outputs.page_files(out, nb.stem))}
     warn(f"waarschuwing: {path} was beschadigd ({problem}); opzij gezet als {aside.name}, "
          f"opnieuw opgebouwd uit {len(rebuilt)} rapporten op schijf")
     write_text_atomic(path, json.dumps(rebuilt, indent=1, sort_keys=True))
@@ -280,7 +303,15 @@ def save_manifest(out: Path, manifest: dict) -> None:
 
 # --- index pages ------------------------------------------------------------------------------------
 
-def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> Path:
+PROVISIONAL = "<!-- wijkmonitor: voorlopige index -->"
+
+
+def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict], provisional: bool = False) -> Path:
+    """A plain list of the gemeente's pages on disk (links only to what exists).
+
+    `provisional`: written before the gemeente's first page of a run, so that page's link to
+    index.html never dangles; marked, so the next run replaces it by the landing page even when
+    the run that wrote it was killed before its end."""
     gm = tasks[0].gemeente if tasks else out_dir.name
     items = []
     for t in tasks:
@@ -290,12 +321,42 @@ def write_index(out_dir: Path, tasks: list[Task], results: dict[str, dict]) -> P
             else f"{html.escape(t.title)}: nog niet beschikbaar"
         items.append(f"<li>{link}{status}</li>")
     name = html.escape(gemeente_name(gm)) if gm.startswith("GM") else ""
-    page_text = ("<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'><title>Wijkmonitor "
+    page_text = ("<!DOCTYPE html>" + (PROVISIONAL if provisional else "") + "<html lang='nl'><head><meta charset='utf-8'><title>Wijkmonitor "
                  f"{name}</title></head><body><h1>Wijkmonitor {name}: rapporten</h1>"
                  "<p><a href='../index.html'>Alle gemeenten</a></p><ul>" + "\n".join(items) + "</ul>"
                  f"<p>Gegenereerd {time.strftime('%Y-%m-%d %H:%M')}. Bronnen: CBS, Kadaster/PDOK (CC BY 4.0) "
                  "en de eigen metingen van de gemeente.</p></body></html>")
     return write_text_atomic(out_dir / "index.html", page_text)
+
+
+def landing_current(out: Path) -> bool:
+    """The gemeente's index.html is there and is not a provisional one (see write_index)."""
+    try:
+        with open(out / "index.html", encoding="utf-8") as f:
+            return PROVISIONAL not in f.read(200)
+    except OSError:
+        return False
+
+
+def render_again(task: Task, out: Path, entry: dict) -> None:
+    """Page and downloads again from the executed notebook on disk, which is not executed again."""
+    html_text, files = page(out / f"{task.name}.ipynb", task.title, name=task.name)
+    written = {fname: data if isinstance(data, bytes) else data.encode() for fname, data in files.items()}
+    written[f"{task.name}.html"] = html_text.encode("utf-8")
+    write_outputs(out, task.name, written)
+    entry["files"] = outputs.record(out, [f"{task.name}.ipynb", *written], written)
+
+
+def write_outputs(out: Path, name: str, written: dict[str, bytes]) -> None:
+    """Write a page's files, link targets first: notebook and downloads, the page last."""
+    page_name = f"{name}.html"
+    try:
+        for fname in sorted(written, key=lambda n: (n == page_name, n)):
+            write_bytes_atomic(out / fname, written[fname])
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(out / page_name)
+        raise RunError(describe(exc)) from None
 
 
 def write_landing(root: Path, gm: str, tasks: list[Task], results: dict[str, dict], say=print) -> Path:
@@ -351,6 +412,9 @@ class _Run:
     results: dict[tuple[str, str], dict] = field(default_factory=dict)
     manifests: dict[str, dict] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    rerender: list[Task] = field(default_factory=list)  # outputs damaged, executed notebook intact
+    repaired: list[Task] = field(default_factory=list)
+    started: set[str] = field(default_factory=set)  # gemeenten with a page written in this run
     landed: set[str] = field(default_factory=set)
     done: int = 0
     total: int = 0
@@ -377,7 +441,11 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
         try:
             if build:
                 _build(run, jobs, scheduler)
-            _execute(run, _todo(run, force), jobs, scheduler, quiet)
+            todo = _todo(run, force)
+            _link_targets(run)
+            todo += _repair(run)
+            run.total = len(todo)
+            _execute(run, todo, jobs, scheduler, quiet)
         except KeyboardInterrupt:
             _abort(run)
             for gm, m in run.manifests.items():
@@ -466,25 +534,68 @@ def _build(run: _Run, jobs: int, scheduler) -> None:
 
 
 def _todo(run: _Run, force: bool) -> list[tuple[Task, str]]:
-    """The tasks whose fingerprint changed or whose outputs are missing (all with `force`)."""
+    """The tasks whose fingerprint changed or whose executed notebook is lost (all with `force`).
+
+    Outputs verified, not trusted (analysis.batch.outputs): a page whose page or downloads are
+    damaged while its executed notebook is intact goes to `run.rerender`, not to the workers.
+    """
     todo = []
     for gm, ts in run.by_gm.items():
         if gm in run.gm_failed:
             continue
         out = reports_dir(gm, run.root)
         out.mkdir(parents=True, exist_ok=True)
-        run.manifests[gm] = load_manifest(out, warn=run.say)
+        run.manifests[gm] = manifest = load_manifest(out, warn=run.say)
         shared = fingerprints.shared_digest(gm)
+        migrated = False
         for t in ts:
             fp = fingerprints.fingerprint(t, shared, run.nb_dir)
-            fresh = run.manifests[gm].get(t.name) == fp and (out / f"{t.name}.ipynb").is_file() \
-                and (out / f"{t.name}.html").is_file()
-            if fresh and not force:
+            entry = manifest.get(t.name)
+            state, touched = ("execute", False) if force or entry_fingerprint(entry) != fp \
+                else outputs.state(out, t.name, entry.get("files"))
+            migrated |= touched
+            if state == "ok":
                 run.skipped.append(f"{gm}/{t.name}")
+                if "files" not in entry:  # a manifest from before files were recorded: recorded once
+                    entry["files"] = outputs.record(out, outputs.page_files(out, t.name))
+                    migrated = True
+            elif state == "render":
+                run.rerender.append(t)
             else:
                 todo.append((t, fp))
-    run.total = len(todo)
+        if migrated:
+            save_manifest(out, manifest)
     return todo
+
+
+def _link_targets(run: _Run) -> None:
+    """What pages link to, before any page is written: `_static/` (checked every run: a deleted or
+    truncated file is written again) and the root index."""
+    webpage.ensure_static(run.root_dir)
+    if not (run.root_dir / "index.html").is_file():
+        from analysis.pages import landing  # altair: see write_landing
+
+        landing.write_root_index(run.root_dir, plan.landing_links())
+
+
+def _repair(run: _Run) -> list[tuple[Task, str]]:
+    """Render the damaged pages again from their executed notebooks, here and without a kernel;
+    returns those whose notebook cannot be read, to be executed again."""
+    again = []
+    for t in run.rerender:
+        out, entry = reports_dir(t.gemeente, run.root), run.manifests[t.gemeente][t.name]
+        try:
+            render_again(t, out, entry)
+        except RunError:
+            raise
+        except Exception as exc:
+            run.say(f"waarschuwing: {out / t.name}.html: opnieuw maken uit het notebook lukte niet "
+                    f"({describe(exc)}); het notebook wordt opnieuw uitgevoerd")
+            again.append((t, entry["fingerprint"]))
+            continue
+        save_manifest(out, run.manifests[t.gemeente])
+        run.repaired.append(t)
+    return again
 
 
 def _execute(run: _Run, todo: list[tuple[Task, str]], jobs: int, scheduler, quiet: bool) -> None:
@@ -497,7 +608,6 @@ def _execute(run: _Run, todo: list[tuple[Task, str]], jobs: int, scheduler, quie
         return
     check_parameters([t for t, _ in todo], run.nb_dir)
     _preflight()
-    webpage.ensure_static(run.root_dir)  # reports/_static/ for the light pages, written here
     if run.executor is None:
         run.executor = executors.make(min(jobs, len(todo)), str(run.nb_dir), scheduler)
     pending = {gm: 0 for gm in run.by_gm}
@@ -521,16 +631,15 @@ def _record(run: _Run, t: Task, fp: str, res) -> None:
         res = {"name": t.name, "gm": t.gemeente, "ok": False, "error": describe(res), "seconds": 0}
     gm, out = t.gemeente, reports_dir(t.gemeente, run.root)
     if res["ok"]:
-        try:
-            for fname, data in (res.pop("files", None) or {}).items():
-                write_bytes_atomic(out / fname, data if isinstance(data, bytes) else data.encode())
-            write_bytes_atomic(out / f"{t.name}.html", res.pop("html"))
-            write_bytes_atomic(out / f"{t.name}.ipynb", res.pop("ipynb"))
-        except OSError as exc:
-            if exc.filename is None:
-                exc.filename = str(out / f"{t.name}.html")
-            raise RunError(describe(exc)) from None
-        run.manifests[gm][t.name] = fp
+        if gm not in run.started and not (out / "index.html").is_file():
+            write_index(out, run.by_gm[gm], {}, provisional=True)  # before the first page, which links to it
+        run.started.add(gm)
+        written = {fname: data if isinstance(data, bytes) else data.encode()
+                   for fname, data in (res.pop("files", None) or {}).items()}
+        written[f"{t.name}.ipynb"] = res.pop("ipynb")
+        written[f"{t.name}.html"] = res.pop("html")
+        write_outputs(out, t.name, written)
+        run.manifests[gm][t.name] = {"fingerprint": fp, "files": outputs.record(out, written, written)}
     else:
         run.manifests[gm].pop(t.name, None)
     save_manifest(out, run.manifests[gm])
@@ -539,14 +648,18 @@ def _record(run: _Run, t: Task, fp: str, res) -> None:
 
 
 def _publish(run: _Run) -> None:
-    """The landing pages not written during the run, and the root index."""
+    """The landing pages not written during the run, and the root index.
+
+    A provisional index (a killed run's, see write_index) is replaced, even when nothing ran."""
+    fixed = {t.gemeente for t in run.repaired}
     for gm, ts in run.by_gm.items():
         gm_results = _results_of(run.results, gm)
         if gm in run.gm_failed or gm in run.landed or (
-                not gm_results and (reports_dir(gm, run.root) / "index.html").is_file()):
-            continue  # written during the run, or nothing ran: its landing page is current
+                not gm_results and gm not in fixed and landing_current(reports_dir(gm, run.root))):
+            continue  # written during the run, or nothing changed: its landing page is current
         write_landing(run.root_dir, gm, ts, gm_results, run.say)
-    if run.results or not (run.root_dir / "index.html").is_file():
+        run.landed.add(gm)
+    if run.results or run.landed or not (run.root_dir / "index.html").is_file():
         from analysis.pages import landing  # altair: see write_landing
 
         landing.write_root_index(run.root_dir, plan.landing_links())
@@ -556,11 +669,13 @@ def _summary(run: _Run, seconds: float, quiet: bool) -> dict:
     failed = [dict(r, name=r["name"], gemeente=gm) for (gm, _), r in run.results.items() if not r["ok"]]
     summary = {"ran": [n for (g, n), r in run.results.items() if r["ok"]],
                "skipped": [s.split("/", 1)[1] for s in run.skipped], "failed": failed,
+               "repaired": [t.name for t in run.repaired],
                "gemeenten_failed": run.gm_failed, "seconds": seconds, "out_dir": run.root_dir,
                "gemeenten": list(run.by_gm)}
     if quiet:
         return summary
     print(f"{len(summary['ran'])} uitgevoerd, {len(run.skipped)} ongewijzigd, {len(failed)} mislukt"
+          f"{f', {len(run.repaired)} hersteld uit het notebook' if run.repaired else ''}"
           f"{f', {len(run.gm_failed)} gemeente(n) overgeslagen' if run.gm_failed else ''} "
           f"in {seconds:.1f} s -> {run.root_dir / 'index.html'}")
     for gm, why in run.gm_failed.items():

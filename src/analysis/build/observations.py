@@ -154,14 +154,24 @@ def load(gemeentecode: str | None = None, out_dir: Path | None = None) -> pd.Dat
         if not gemeentecode:
             raise SourceError(f"{folder}: geen verwerkte data; draai eerst 'python -m analysis build'")
         return build(gemeentecode, out_dir=out_dir)["observations"]
-    return pd.read_parquet(gen / PARQUET_NAME)
+    return _read(str(gen.absolute() / PARQUET_NAME)).copy()
 
 
 def load_judgements(gemeentecode: str | None = None, out_dir: Path | None = None) -> pd.DataFrame | None:
     """kpi_judgements of the current generation (None for a monitor without metingen)."""
     gen = generations.current(_folder(gemeentecode, out_dir))
     path = gen / JUDGEMENTS_NAME if gen else None
-    return pd.read_csv(path) if path and path.is_file() else None
+    return _read(str(path.absolute())).copy() if path and path.is_file() else None
+
+
+@functools.lru_cache(maxsize=16)
+def _read(path: str) -> pd.DataFrame:
+    """One file of a generation, read once per process (a kept batch kernel reads a gemeente once).
+
+    Keyed by the generation's path: a published generation never changes, a rebuild is a new one
+    (analysis.build.generations). Callers get a copy, so what a notebook changes is not kept.
+    """
+    return pd.read_parquet(path) if path.endswith(".parquet") else pd.read_csv(path)
 
 
 def build(gemeentecode: str, out_dir: Path | None = None, strict: bool | None = None, refresh: bool = False) -> dict:

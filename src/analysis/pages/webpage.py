@@ -60,12 +60,14 @@ def vega_name() -> str:
 def ensure_static(reports_root: Path, bundle: Path | None = None) -> dict[str, Path]:
     """`reports_root/_static/`: the vega JS (once per vl-convert version), stylesheet and page script.
 
-    Cheap when up to date (a size/content check); safe to call from every worker (atomic writes).
+    Cheap when up to date (a size/content check), so every run calls it: a deleted or truncated
+    file is written again. Safe to call from every worker (atomic writes).
     """
     static = Path(reports_root) / STATIC_DIR
     out = {"vega": static / vega_name(), "css": static / CSS_NAME, "js": static / JS_NAME}
-    if not out["vega"].is_file():
-        write_bytes_atomic(out["vega"], Path(bundle or vega_bundle()).read_bytes())
+    source = Path(bundle or vega_bundle())
+    if not out["vega"].is_file() or out["vega"].stat().st_size != source.stat().st_size:
+        write_bytes_atomic(out["vega"], source.read_bytes())
     for key, name in (("css", CSS_NAME), ("js", JS_NAME)):
         want = (PACKAGE_STATIC / name).read_bytes()
         if not out[key].is_file() or out[key].read_bytes() != want:
