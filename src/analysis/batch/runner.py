@@ -416,6 +416,7 @@ class _Run:
     repaired: list[Task] = field(default_factory=list)
     started: set[str] = field(default_factory=set)  # gemeenten with a page written in this run
     landed: set[str] = field(default_factory=set)
+    rebuilt: set[str] = field(default_factory=set)  # gemeenten whose processed data this run built
     done: int = 0
     total: int = 0
 
@@ -515,6 +516,7 @@ def _build(run: _Run, jobs: int, scheduler) -> None:
     stale = [gm for gm in run.by_gm if not fingerprints.processed_fresh(gm, digests[gm])]
     if not stale:
         return
+    run.rebuilt.update(stale)
     run.say(f"verwerkte data bouwen voor {len(stale)} gemeente(n) ...")
     distributed = bool(scheduler or os.environ.get(executors.SCHEDULER_ENV))
     if len(stale) == 1 or jobs == 1 or distributed:  # builds write to this machine's data/processed
@@ -576,6 +578,28 @@ def _link_targets(run: _Run) -> None:
         from analysis.pages import landing  # altair: see write_landing
 
         landing.write_root_index(run.root_dir, plan.landing_links())
+    elif not (run.root_dir / webpage.STATIC_DIR / f"gemeenten_{BOUNDARY_YEAR}.js").is_file():
+        from analysis.pages import landing  # altair: see write_landing
+
+        landing.country_script(run.root_dir)  # the country map's outlines, which the root index loads
+    _annex(run)
+
+
+def _annex(run: _Run) -> None:
+    """The annex tables an overview links to (`tabellen/bijlagen.xlsx`), written before its pages:
+    where missing, or after the gemeente's processed data were built again in this run."""
+    for gm in run.by_gm:
+        folder = reports_dir(gm, run.root) / "tabellen"
+        if gm in run.gm_failed or not (paths.gemeente_raw_dir(gm) / "monitor.yml").is_file():
+            continue  # a CBS-only monitor has no annex and no link to one
+        if (folder / "bijlagen.xlsx").is_file() and gm not in run.rebuilt:
+            continue
+        monitor = monitors.load(gm)
+        if monitor.is_cbs_only or not monitor.kpi_sets:
+            continue
+        from analysis.pages import tables  # openpyxl and python-docx, only when an annex is written
+
+        tables.write_workbook(gm, out_dir=folder)
 
 
 def _repair(run: _Run) -> list[tuple[Task, str]]:
