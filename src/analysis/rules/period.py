@@ -219,3 +219,63 @@ def _latest_of_reference(indicator: str, r, ref_name: str, meting, period: str) 
     lacking = f"geen cijfer voor de {period}" if meting is not None else f"geen cijfer voor {period}"
     return {"value": v, "name": ref_name, "kind": "laatste", "short": f"{ref_name} {when}",
             "tekst": f"midden = {ref_name}, {when} ({fmt(indicator, v)}); {lacking}"}
+
+
+# --- labels a reader sees -------------------------------------------------------------------------
+
+def series_of(obs: pd.DataFrame, indicator: str) -> list[str]:
+    """The metingen series an indicator is measured in (sorted)."""
+    s = obs.loc[(obs["indicator"] == indicator) & obs["meting"].notna(), "series"].dropna()
+    return sorted(str(x) for x in s.unique())
+
+
+def series_name(obs: pd.DataFrame, series: str) -> str:
+    """A series' short Dutch name from its monitor ('Kiezen voor Kansen'), else its id in words."""
+    import re
+
+    codes = obs.loc[(obs["series"] == series) & (obs["area_level"] == "gemeente"), "area_code"].dropna().unique()
+    for code in sorted(codes):
+        try:
+            from analysis.build import monitors  # noqa: PLC0415 (only when a series is named)
+
+            title = (monitors.load(str(code)).series.get(series) or {}).get("title")
+        except Exception:
+            title = None
+        if title:
+            return re.sub(r"\s*\(?\d{4}\s*-\s*\d{4}\)?\s*$", "", str(title).split(" (")[0]).strip()
+    return str(series).replace("_", " ").capitalize()
+
+
+def period_text(obs: pd.DataFrame, indicator: str, meting: int, series: str | None = ANY) -> str | None:
+    """The period the data gives a meting ('2024', or a school year '2022/2023'); None: none."""
+    sel = obs[(obs["indicator"] == indicator) & (obs["meting"] == meting)]
+    if series != ANY:
+        sel = sel[sel["series"].fillna("") == (series or "")]
+    if "period" in sel:
+        texts = sel.loc[sel["period"].notna(), ["year", "period"]].astype({"period": str})
+        texts = texts[texts["period"].str.strip() != ""]
+        if len(texts):  # the latest when its areas differ (as year_of)
+            return str(texts.sort_values("year", kind="stable")["period"].iloc[-1])
+    y = year_of(obs, indicator, meting, series)
+    return str(y) if y is not None else None
+
+
+def meting_label(obs: pd.DataFrame, indicator: str, meting: int, series: str | None = ANY,
+                 with_series: bool | None = None) -> str:
+    """'1-meting (2024)', '0-meting (2022/2023)' (a school year), '1-meting (jaar onbekend)'.
+
+    The series' name is added ('1-meting (2023), Kiezen voor Kansen') when the indicator is
+    measured in more than one series (`with_series=None`) or when `with_series` is True.
+    """
+    known = series_of(obs, indicator)
+    if series == ANY and len(known) > 1:  # the series reported per wijk, not a mix of two series' years
+        series = default_series(obs, indicator)
+    when = period_text(obs, indicator, meting, series)
+    text = f"{int(meting)}-meting ({when or 'jaar onbekend'})"
+    if with_series is None:
+        with_series = len(known) > 1
+    if with_series:
+        name = series if series not in (ANY, None) else (known[0] if len(known) == 1 else None)
+        if name:
+            text += f", {series_name(obs, name)}"
+    return text
