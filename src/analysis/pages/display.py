@@ -133,6 +133,9 @@ def table_payload(df: pd.DataFrame) -> dict:
     extra = df.attrs.get("download")
     if isinstance(extra, pd.DataFrame):
         out["download"] = _split(extra)
+    classes = df.attrs.get("classes")  # {"_row": [css class per row], column: [css class per cell]}
+    if isinstance(classes, dict):
+        out["classes"] = {str(k): [str(c or "") for c in v] for k, v in classes.items()}
     return out
 
 

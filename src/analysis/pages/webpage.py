@@ -115,9 +115,17 @@ def table_html(payload: dict) -> str:
     cls = [' class="wm-num"' if n else "" for n in num]
     head = "".join(f'<th scope="col"{cls[j]}>{html.escape(str(c)[:1].upper() + str(c)[1:])}</th>'
                    for j, c in enumerate(cols))
-    body = "\n".join("<tr>" + "".join(
-        f'<th scope="row">{html.escape(v)}</th>' if j < n_index else f"<td{cls[j]}>{html.escape(v)}</td>"
-        for j, v in enumerate(row)) + "</tr>" for row in text)
+    extra = payload.get("classes") or {}  # css classes per row ("_row") and per cell of a column
+
+    def td(i: int, j: int, v: str) -> str:
+        own = extra.get(str(cols[j])) or []
+        c = " ".join(x for x in ("wm-num" if num[j] else "", own[i] if i < len(own) else "") if x)
+        return (f'<td class="{html.escape(c)}">' if c else "<td>") + f"{html.escape(v)}</td>"
+
+    rows_cls = extra.get("_row") or []
+    body = "\n".join((f'<tr class="{html.escape(rows_cls[i])}">' if i < len(rows_cls) and rows_cls[i] else "<tr>")
+                     + "".join(f'<th scope="row">{html.escape(v)}</th>' if j < n_index else td(i, j, v)
+                               for j, v in enumerate(row)) + "</tr>" for i, row in enumerate(text))
     return f'<div class="wm-table-wrap"><table class="wm-table"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table></div>'
 
 
