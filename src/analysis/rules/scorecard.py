@@ -166,8 +166,14 @@ def kpis(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None, tab:
             "n_ranked": int(n) if pd.notna(value) and n is not None and pd.notna(n) else None,
             "previous_period": period.meting_label(obs, ind, prev_m, series) if prev_m is not None else None,
             "previous": _f(prev), "arrow": arrow(prev, value, e["decimals"]), "sign": sign, "judgement": reading,
-            "vs_gemeente": vs, "distance": dist, "source": None})
+            "vs_gemeente": vs, "distance": dist, "source": _report_source(obs, ind, wijkcode, m)})
     return _sorted(pd.DataFrame(rows))
+
+
+def _report_source(obs: pd.DataFrame, ind: str, wijkcode: str, meting: int) -> str | None:
+    """The measurement's source as its file names it, without table and row ('Voortgangsrapportage ...')."""
+    src = obs.loc[(obs["indicator"] == ind) & (obs["area_code"] == wijkcode) & (obs["meting"] == meting), "source"].dropna()
+    return str(src.iloc[0]).split(", Bijlage")[0].split(", rij")[0].split(" (")[0] if len(src) else None
 
 
 # --- the CBS figures -------------------------------------------------------------------------------
@@ -303,9 +309,7 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     out["Rang in de gemeente"] = [_rank_text(r, n, i) for r, n, i in zip(card["rank"], card["n_ranked"], card["indicator"])]
     out["Verandering"] = [_change_text(r) for r in card.to_dict("records")]
     out["Oordeel"] = [j if isinstance(j, str) else "-" for j in card["judgement"]]
-    if not yearly and card["source"].isna().all():
-        pass
-    elif card["source"].notna().any():
+    if yearly and card["source"].notna().any():
         out["Bron"] = card["source"].fillna("")
     out = out.set_index(out.columns[0])
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
