@@ -27,21 +27,22 @@ def scorecard_dots(card: pd.DataFrame, wijknaam: str, gemeentenaam: str, width: 
         raise NoDataError(f"{wijknaam}: geen KPI met een cijfer van de wijk en de gemeente")
     rows = []
     for r in sel.to_dict("records"):
-        what = f"{r['label']} ({r['period']})"
-        rows.append({"kpi": what, "wie": wijknaam, "index": round(r["value"] / r["gemeente"] * 100, 1),
+        what = r["label"]
+        rows.append({"periode": r["period"], "kpi": what, "wie": wijknaam, "index": round(r["value"] / r["gemeente"] * 100, 1),
                      "waarde": scorecard.value_text(r["indicator"], r["value"]), "oordeel": r["vs_gemeente"],
                      "gemeente": scorecard.value_text(r["indicator"], r["gemeente"])})
         if pd.notna(r["nederland"]):
-            rows.append({"kpi": what, "wie": "Nederland", "index": round(r["nederland"] / r["gemeente"] * 100, 1),
+            rows.append({"periode": r["period"], "kpi": what, "wie": "Nederland", "index": round(r["nederland"] / r["gemeente"] * 100, 1),
                          "waarde": scorecard.value_text(r["indicator"], r["nederland"]), "oordeel": "Nederland",
                          "gemeente": scorecard.value_text(r["indicator"], r["gemeente"])})
     df = pd.DataFrame(rows)
     order = list(dict.fromkeys(df["kpi"]))
     used = [k for k in OORDEEL if k in set(df["oordeel"])]
-    y = alt.Y("kpi:N", title=None, sort=order, axis=alt.Axis(labelLimit=230, labelFontSize=11))
+    y = alt.Y("kpi:N", title=None, sort=order, axis=alt.Axis(labelLimit=260, labelFontSize=11))
     x = alt.X("index:Q", title=f"{gemeentenaam} = 100", scale=alt.Scale(zero=False),
               axis=alt.Axis(tickCount=6, labelOverlap=True))
-    tooltip = [alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("wie:N", title="Gebied"),
+    tooltip = [alt.Tooltip("kpi:N", title="KPI"), alt.Tooltip("periode:N", title="Periode"),
+               alt.Tooltip("wie:N", title="Gebied"),
                alt.Tooltip("waarde:N", title="Waarde"), alt.Tooltip("gemeente:N", title=gemeentenaam)]
     base = alt.Chart(df)
     wijk = base.transform_filter(alt.datum.wie != "Nederland").mark_circle(size=120, opacity=1).encode(
@@ -55,7 +56,7 @@ def scorecard_dots(card: pd.DataFrame, wijknaam: str, gemeentenaam: str, width: 
     head = lab.wrap(f"{wijknaam} tegenover {gemeentenaam} (= 100)", width + 200, 13, bold=True)
     chart = alt.layer(rule, wijk, nl).properties(width=width, title=alt.Title(
         head, anchor="start", subtitle=lab.wrap("stip = de wijk (groen gunstiger, roze ongunstiger, grijs ongeveer "
-                                                "gelijk); ruit = Nederland; volgorde als in de tabel", width + 200, 11)))
+                                                "gelijk); ruit = Nederland; elk cijfer in de periode en volgorde van de tabel", width + 200, 11)))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 
 

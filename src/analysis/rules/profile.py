@@ -232,3 +232,51 @@ def change_table(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def label_with_period(indicator: str, meting: int | None = None, year: int | None = None) -> str:
     """'Huishoudens tot 120% van het sociaal minimum, 1-meting' (or ', 2024')."""
     return f"{catalogue_entry(indicator)['label']}, " + (f"{meting}-meting" if meting is not None else str(year))
+
+
+# --- text for any gemeente (with or without KPIs of its own) ---------------------------------------
+
+def intro_markdown(card: pd.DataFrame, wijknaam: str, gemeentenaam: str) -> str:
+    """One paragraph over the scorecard: what is compared, for a gemeente with or without own KPIs."""
+    if card.empty:
+        return f"Voor {wijknaam} zijn geen cijfers beschikbaar om met {gemeentenaam} en Nederland te vergelijken."
+    yearly = (card["kind"] == "jaar").all()
+    n_bad = int((card["vs_gemeente"] == "ongunstiger").sum())
+    n_good = int((card["vs_gemeente"] == "gunstiger").sum())
+    what = ("de kerncijfers van het CBS voor de wijk, elk in het laatste jaar met een cijfer" if yearly
+            else "de KPI's die de gemeente per wijk meet, elk in de laatste meting met een cijfer (met het jaar)")
+    text = (f"Per regel {what}, naast {gemeentenaam} en Nederland, met de rang van de wijk binnen de gemeente "
+            f"en de verandering sinds de vorige {'periode' if yearly else 'meting'}.")
+    if n_bad or n_good:
+        text += (f" {wijknaam} staat er bij {n_bad} {'cijfer' if n_bad == 1 else 'cijfers'} ongunstiger en bij "
+                 f"{n_good} gunstiger voor dan {gemeentenaam}.")
+    return text
+
+
+def cbs_coverage_markdown(obs: pd.DataFrame, wijkcode: str) -> str:
+    """Which KWB editions the profile lacks, which are only in part available, and why; '' if complete."""
+    import re
+
+    from analysis.sources import cbs
+
+    editions = {int(d[4:]) for d in obs.loc[obs["area_code"] == wijkcode, "dataset"].unique()
+                if re.fullmatch(r"kwb_\d{4}", str(d))}
+    missing = [y for y in cbs.DEFAULT_YEARS if y not in editions]
+    parts = []
+    if missing:
+        names = ", ".join(str(y) for y in missing[:-1]) + (" en " if len(missing) > 1 else "") + str(missing[-1])
+        parts.append(f"De uitgave{'n' if len(missing) > 1 else ''} {names} van de CBS Kerncijfers wijken en buurten "
+                     f"{'ontbreken' if len(missing) > 1 else 'ontbreekt'} voor deze wijk: bij het bouwen van dit "
+                     "rapport stonden ze niet in de lokale kopie van de CBS-gegevens en zijn ze niet gedownload.")
+    for y in sorted(editions):
+        extract = cbs.MIRROR_KWB.get(y)
+        if extract is None or not extract.partial:
+            continue
+        inds = obs.loc[(obs["dataset"] == f"kwb_{y}") & (obs["area_code"] == wijkcode), "indicator"].unique()
+        labels = sorted({catalogue_entry(i)["label"].lower() for i in inds})
+        if labels:
+            parts.append(f"Uit de uitgave {y} is alleen een deel beschikbaar (een uitsnede van de tabel): "
+                         + ", ".join(labels) + ".")
+    if not parts:
+        return ""
+    return "**Wat ontbreekt.** " + " ".join(parts) + " Cijfers die daardoor ontbreken staan als *geen gegevens*."

@@ -305,15 +305,15 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
                          zip(card["indicator"], card["gemeente"], card["gemeente_period"], card["year"])]
     out["Nederland"] = [_ref_text(i, v, y, p) for i, v, y, p in
                         zip(card["indicator"], card["nederland"], card["nederland_period"], card["year"])]
-    out["Wijk t.o.v. gemeente"] = [v if isinstance(v, str) and v != "geen richting" else "-" for v in card["vs_gemeente"]]
+    out["T.o.v. gemeente"] = [v if isinstance(v, str) and v != "geen richting" else "-" for v in card["vs_gemeente"]]
     out["Rang in de gemeente"] = [_rank_text(r, n, i) for r, n, i in zip(card["rank"], card["n_ranked"], card["indicator"])]
     out["Verandering"] = [_change_text(r) for r in card.to_dict("records")]
     out["Oordeel"] = [j if isinstance(j, str) else "-" for j in card["judgement"]]
-    if yearly and card["source"].notna().any():
-        out["Bron"] = card["source"].fillna("")
     out = out.set_index(out.columns[0])
+    wrap = ["wm-wrap" if value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
-                            "Oordeel": [f"wm-{j}" if isinstance(j, str) else "" for j in card["judgement"]]}
+                            "Oordeel": [f"wm-{j}" if isinstance(j, str) else "" for j in card["judgement"]],
+                            "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap}
     numbers = pd.DataFrame({out.index.name: card["label"], out.columns[0]: card["period"],
                             "Wijk": card["value"], gemeentenaam: card["gemeente"], "Nederland": card["nederland"],
                             "Rang": card["rank"], "Van": card["n_ranked"], "Vorige periode": card["previous_period"],
@@ -335,25 +335,26 @@ def _ref_text(ind: str, v, year_used, year) -> str:
 def _rank_text(rank, n, ind: str) -> str:
     if rank is None or n is None or pd.isna(rank) or pd.isna(n):
         return "-"
-    return f"{int(rank)} van {int(n)}" + ("" if cmp.direction_sign(ind) else " (1 = hoogste)")
+    return f"{int(rank)} van {int(n)}"
 
 
 def _change_text(r: dict) -> str:
     """'↓ van 25,4% (0-meting (2022))' or '-' without an earlier value."""
     if not isinstance(r.get("arrow"), str):
         return "-"
-    when = f"in {r['previous_period']}" if r.get("kind") == "jaar" else f"in de {r['previous_period']}"
-    return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} {when}"
+    prev = r["previous_period"]  # the previous meting's year (same series), or the previous year
+    when = prev if r.get("kind") == "jaar" else prev.split("(", 1)[-1].split(")")[0]
+    return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} ({when})"
 
 
-def legend(card: pd.DataFrame, gemeentenaam: str) -> str:
+def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
     """The Dutch legend under the scorecard: colours, arrows, judgements, the footnote marks used,
     the report's notes on the KPIs shown and the precision of the values."""
     if card.empty:
         return ""
     yearly = (card["kind"] == "jaar").all()
     prev = "het vorige jaar met een cijfer" if yearly else "de vorige meting"
-    lines = [f"**Zo lees je de tabel.** De kleur van een rij zegt hoe de wijk ervoor staat tegenover {gemeentenaam}: "
+    lines = [f"Kleuren, pijlen, oordeel en rang als in de tabel hierboven." if short else f"**Zo lees je de tabel.** De kleur van een rij zegt hoe de wijk ervoor staat tegenover {gemeentenaam}: "
              "<span class='wm-gunstig'>groen = gunstiger</span>, <span class='wm-ongunstig'>roze = ongunstiger</span>, "
              "grijs = ongeveer gelijk (binnen 5%), gelet op de gewenste richting van elk cijfer. "
              f"De rijen staan van de grootste achterstand op {gemeentenaam} bovenaan tot de grootste voorsprong onderaan. "
@@ -361,7 +362,8 @@ def legend(card: pd.DataFrame, gemeentenaam: str) -> str:
              "*Oordeel*: of die verandering gunstig, gelijk of ongunstig is, gelet op de gewenste richting "
              "(een daling van een ongewenst cijfer is gunstig). "
              "*Rang*: 1 is de gunstigste wijk van de gemeente (bij een cijfer zonder gewenste richting: de hoogste). "
-             "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting."]
+             "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting. "
+             f"*Verandering* noemt tussen haakjes het jaar van {prev}."]
     used = [s for s in MARKS if s in set(card.loc[card["value"].isna(), "status"])]
     if card["gemeente"].isna().any() or card["nederland"].isna().any():
         used = list(dict.fromkeys(used + ["no_data"]))
@@ -376,6 +378,16 @@ def legend(card: pd.DataFrame, gemeentenaam: str) -> str:
                                          and int(catalogue_entry(i)["decimals"]) > 0)).any():
         lines.append("Elk cijfer staat zoals de bron het publiceert; " + _names(whole)
                      + (" wordt" if len(whole) == 1 else " worden") + " in hele procenten gepubliceerd.")
+    sources = [s for s in card["source"].dropna().unique()] if "source" in card else []
+    if yearly and sources:
+        kwb = sorted(x.rsplit(" ", 1)[-1] for x in sources if x.startswith("CBS Kerncijfers wijken en buurten "))
+        other = sorted(x for x in sources if not x.startswith("CBS Kerncijfers wijken en buurten "))
+        named = ([f"CBS Kerncijfers wijken en buurten, uitgave{'n' if len(kwb) > 1 else ''} {_names(kwb)}"
+                  " (de uitgave van het jaar in de kolom Jaar)"] if kwb else []) + other
+        lines.append("Bron van de wijk: " + "; ".join(named) + "; van de gemeente: dezelfde uitgave of de CBS "
+                     "wijk- en buurtkaart van dat jaar"
+                     + (f"; van Nederland: {_names(sorted(set(card['nederland_source'].dropna())))}"
+                        if card["nederland_source"].notna().any() else "") + ".")
     for i in card["indicator"]:
         for note in report_notes(i):
             lines.append(f"*Let op, {reader_label(i).lower()}*: {note}")
