@@ -12,6 +12,7 @@ from analysis.charts import labels as lab
 from analysis.charts.maps import (GELIJK, GEMEENTE_COLOUR, GUNSTIG, NATIONAL_SERIES, NL_COLOUR, ONGUNSTIG,
                                   WIJK_COLOUR, _legend_format, _note_chart, _with_source)
 from analysis.core.areas import NL_CODE
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError
 from analysis.rules import period, scorecard
 
@@ -24,7 +25,7 @@ def scorecard_dots(card: pd.DataFrame, wijknaam: str, gemeentenaam: str, width: 
     sel = card[card["value"].notna() & card["gemeente"].notna() & (card["gemeente"] != 0)
                & card["vs_gemeente"].isin(list(OORDEEL))]
     if sel.empty:
-        raise NoDataError(f"{wijknaam}: geen KPI met een cijfer van de wijk en de gemeente")
+        raise NoDataError(f"{wijknaam}: geen cijfer met een gewenste richting en een cijfer van de gemeente")
     rows = []
     for r in sel.to_dict("records"):
         what = r["label"]
@@ -142,7 +143,8 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
             x=alt.X("jaar:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=10),
                     axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True, tickCount=4)),
             y=alt.Y("waarde:Q", title=None, scale=alt.Scale(zero=False),
-                    axis=alt.Axis(format=_legend_format(ind), tickCount=4)),
+                    axis=alt.Axis(format=_legend_format(ind), tickCount=4,
+                                  tickMinStep=10 ** -int(catalogue_entry(ind)["decimals"]))),
             color=colour,
             tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("wanneer:N", title="Periode"),
                      alt.Tooltip("tekst:N", title="Waarde")])

@@ -186,7 +186,10 @@ def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> pd.Dat
     """Share of inhabitants per age group for wijk and gemeente: from counts where the latest KWB
     edition has them, else from the published shares (PDOK wijk attributes). Empty without either."""
     groups = {"age_0_14": "0-14", "age_15_24": "15-24", "age_25_44": "25-44", "age_45_64": "45-64", "age_65_plus": "65+"}
-    kwb = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & (obs["status"] == "ok") & obs["area_code"].isin([wijkcode, gemeentecode])]
+    # the gemeente's shares also from the yearly gemeente attributes (a CBS-only monitor has no other)
+    kwb = obs[obs["dataset"].str.match(r"^kwb_(\d{4}|gemeenten)$") & (obs["status"] == "ok")
+              & obs["area_code"].isin([wijkcode, gemeentecode])]
+    kwb = period.first_per_area(kwb, keys=["indicator", "area_code", "year"])
     for inds, from_counts in ((groups, True), ({f"{k}_pct": v for k, v in groups.items()}, False)):
         k = kwb[kwb["indicator"].isin(inds)]
         year = k.loc[k["area_code"] == wijkcode, "year"].max()
@@ -273,10 +276,21 @@ def cbs_coverage_markdown(obs: pd.DataFrame, wijkcode: str) -> str:
         if extract is None or not extract.partial:
             continue
         inds = obs.loc[(obs["dataset"] == f"kwb_{y}") & (obs["area_code"] == wijkcode), "indicator"].unique()
-        labels = sorted({catalogue_entry(i)["label"].lower() for i in inds})
+        labels = sorted({_lower_first(catalogue_entry(i)["label"]) for i in inds})
         if labels:
             parts.append(f"Uit de uitgave {y} is alleen een deel beschikbaar (een uitsnede van de tabel): "
                          + ", ".join(labels) + ".")
     if not parts:
         return ""
-    return "**Wat ontbreekt.** " + " ".join(parts) + " Cijfers die daardoor ontbreken staan als *geen gegevens*."
+    from analysis.rules.scorecard import FIRST_FIGURES
+
+    have = set(obs.loc[(obs["area_code"] == wijkcode) & (obs["status"] == "ok"), "indicator"])
+    lacking = [_lower_first(catalogue_entry(i)["label"]) for i in FIRST_FIGURES if i not in have]
+    tail = (" Daardoor staan onder meer deze kerncijfers niet in dit profiel: " + ", ".join(lacking) + "."
+            if lacking else "")
+    return "**Wat ontbreekt.** " + " ".join(parts) + tail
+
+
+def _lower_first(text: str) -> str:
+    """'Gemiddelde WOZ-waarde' -> 'gemiddelde WOZ-waarde' (abbreviations keep their capitals)."""
+    return text[:1].lower() + text[1:]

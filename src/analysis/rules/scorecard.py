@@ -253,7 +253,7 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
 
 
 def _figure_order(inds) -> list[str]:
-    inds = [i for i in inds if i not in AGE_FIGURES and not i.startswith("age_")]
+    inds = [i for i in inds if i not in AGE_FIGURES]  # counts per age group: the age chart shows them
     first = [i for i in FIRST_FIGURES if i in inds]
     return first + sorted(i for i in inds if i not in first)
 
@@ -354,16 +354,22 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         return ""
     yearly = (card["kind"] == "jaar").all()
     prev = "het vorige jaar met een cijfer" if yearly else "de vorige meting"
-    lines = [f"Kleuren, pijlen, oordeel en rang als in de tabel hierboven." if short else f"**Zo lees je de tabel.** De kleur van een rij zegt hoe de wijk ervoor staat tegenover {gemeentenaam}: "
-             "<span class='wm-gunstig'>groen = gunstiger</span>, <span class='wm-ongunstig'>roze = ongunstiger</span>, "
-             "grijs = ongeveer gelijk (binnen 5%), gelet op de gewenste richting van elk cijfer. "
-             f"De rijen staan van de grootste achterstand op {gemeentenaam} bovenaan tot de grootste voorsprong onderaan. "
-             f"*Verandering*: de richting van het cijfer zelf sinds {prev} (↑ gestegen, ↓ gedaald, = gelijk gebleven). "
-             "*Oordeel*: of die verandering gunstig, gelijk of ongunstig is, gelet op de gewenste richting "
-             "(een daling van een ongewenst cijfer is gunstig). "
+    coloured = card["vs_gemeente"].isin(["gunstiger", "ongunstiger", "ongeveer gelijk"]).any()
+    changed = card["arrow"].notna().any()
+    head = (f"De kleur van een rij zegt hoe de wijk ervoor staat tegenover {gemeentenaam}: "
+            "<span class='wm-gunstig'>groen = gunstiger</span>, <span class='wm-ongunstig'>roze = ongunstiger</span>, "
+            "grijs = ongeveer gelijk (binnen 5%), gelet op de gewenste richting van elk cijfer. "
+            + (f"De rijen staan van de grootste achterstand op {gemeentenaam} bovenaan tot de grootste voorsprong "
+               "onderaan. " if not yearly else "") if coloured else "")
+    if changed:
+        head += (f"*Verandering*: de richting van het cijfer zelf sinds {prev} (↑ gestegen, ↓ gedaald, = gelijk "
+                 f"gebleven), met tussen haakjes het jaar van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
+                 "of ongunstig is, gelet op de gewenste richting (een daling van een ongewenst cijfer is gunstig). ")
+    else:
+        head += f"*Verandering*: nog geen eerdere {'jaar' if yearly else 'meting'} met een cijfer van de wijk. "
+    lines = ["Kleuren, pijlen, oordeel en rang als in de tabel hierboven." if short else "**Zo lees je de tabel.** " + head +
              "*Rang*: 1 is de gunstigste wijk van de gemeente (bij een cijfer zonder gewenste richting: de hoogste). "
-             "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting. "
-             f"*Verandering* noemt tussen haakjes het jaar van {prev}."]
+             "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting."]
     used = [s for s in MARKS if s in set(card.loc[card["value"].isna(), "status"])]
     if card["gemeente"].isna().any() or card["nederland"].isna().any():
         used = list(dict.fromkeys(used + ["no_data"]))
@@ -390,7 +396,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
                         if card["nederland_source"].notna().any() else "") + ".")
     for i in card["indicator"]:
         for note in report_notes(i):
-            lines.append(f"*Let op, {reader_label(i).lower()}*: {note}")
+            lines.append(f"*Let op, {reader_label(i)[:1].lower() + reader_label(i)[1:]}*: {note}")
     return "\n\n".join(lines)
 
 
