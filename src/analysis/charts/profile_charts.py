@@ -143,7 +143,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
             x=alt.X("jaar:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=10),
                     axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True, tickCount=4)),
             y=alt.Y("waarde:Q", title=None, scale=alt.Scale(zero=False),
-                    axis=alt.Axis(format=_legend_format(ind), tickCount=4,
+                    axis=alt.Axis(format=_legend_format(ind), tickCount=_tick_count(df["waarde"], ind),
                                   tickMinStep=10 ** -int(catalogue_entry(ind)["decimals"]))),
             color=colour,
             tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("wanneer:N", title="Periode"),
@@ -159,3 +159,10 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     chart = alt.concat(*charts, columns=columns, spacing=16).properties(title=alt.Title(
         f"Verloop: {wname}, {gname} en Nederland", anchor="start", subtitle=sub))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
+
+
+def _tick_count(values: pd.Series, ind: str, most: int = 4) -> int:
+    """Ticks no closer than the published precision (else labels repeat: 13, 13, 14)."""
+    step = 10 ** -int(catalogue_entry(ind)["decimals"])
+    span = float(values.max() - values.min()) if len(values) else 0.0
+    return max(2, min(most, int(round(span / step)) + 1))
