@@ -78,13 +78,13 @@ def test_scorecard_in_chromium_shows_gemeente_nederland_and_change(reports, doms
     dom = doms["wijkprofiel_WK095704"]
     table = dom[dom.index('<table class="wm-table">'):]
     table = table[:table.index("</table>")]
-    heads = [html.unescape(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)]
+    heads = [html.unescape(h) for h in re.findall(r'<th[^>]*scope="col"[^>]*>(.*?)</th>', table)]
     assert heads[:5] == ["KPI", "Periode", "Wijk", "Roermond", "Nederland"] and "Verandering" in heads
-    row = re.search(r'<tr class="wm-ongunstig"><th scope="row">Huishoudens tot 120% van het sociaal minimum</th>(.*?)</tr>',
+    row = re.search(r'<tr class="wm-ongunstig"><th[^>]*>Huishoudens tot 120% van het sociaal minimum</th>(.*?)</tr>',
                     table).group(1)
     cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
     assert cells[:4] == ["1-meting (2023)", "25,0%", "15,1%", "12,2%"] and "↓ van 25,4% (2022)" in cells
-    assert '<td class="wm-gunstig">gunstig</td>' in row
+    assert re.search(r'<td class="wm-gunstig">gunstig</td>', row)
 
 
 def test_map_page_labels_every_wijk(reports, doms):
