@@ -282,10 +282,8 @@ def cbs_coverage_markdown(obs: pd.DataFrame, wijkcode: str) -> str:
                          + ", ".join(labels) + ".")
     if not parts:
         return ""
-    from analysis.rules.scorecard import FIRST_FIGURES
-
     have = set(obs.loc[(obs["area_code"] == wijkcode) & (obs["status"] == "ok"), "indicator"])
-    lacking = [_lower_first(catalogue_entry(i)["label"]) for i in FIRST_FIGURES if i not in have]
+    lacking = [_lower_first(catalogue_entry(i)["label"]) for i in KEY_FIGURES if i not in have]
     tail = (" Daardoor staan onder meer deze kerncijfers niet in dit profiel: " + ", ".join(lacking) + "."
             if lacking else "")
     return "**Wat ontbreekt.** " + " ".join(parts) + tail
