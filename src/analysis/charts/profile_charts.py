@@ -5,6 +5,8 @@ the gemeente, grey = about equal; the wijk is dark blue, the gemeente grey, Nede
 """
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -143,8 +145,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
             x=alt.X("jaar:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=10),
                     axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True, tickCount=4)),
             y=alt.Y("waarde:Q", title=None, scale=alt.Scale(zero=False),
-                    axis=alt.Axis(format=_legend_format(ind), tickCount=_tick_count(df["waarde"], ind),
-                                  tickMinStep=10 ** -int(catalogue_entry(ind)["decimals"]))),
+                    axis=alt.Axis(format=_legend_format(ind), **_ticks(df["waarde"], ind))),
             color=colour,
             tooltip=[alt.Tooltip("gebied:N", title="Gebied"), alt.Tooltip("wanneer:N", title="Periode"),
                      alt.Tooltip("tekst:N", title="Waarde")])
@@ -161,8 +162,15 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 
 
-def _tick_count(values: pd.Series, ind: str, most: int = 4) -> int:
-    """Ticks no closer than the published precision (else labels repeat: 13, 13, 14)."""
+def _ticks(values: pd.Series, ind: str, most: int = 5) -> dict:
+    """Axis ticks no closer than the published precision (else labels repeat: 13, 13, 14): explicit
+    values over a narrow range, vega's own choice otherwise."""
     step = 10 ** -int(catalogue_entry(ind)["decimals"])
-    span = float(values.max() - values.min()) if len(values) else 0.0
-    return max(2, min(most, int(round(span / step)) + 1))
+    lo, hi = (float(values.min()), float(values.max())) if len(values) else (0.0, 0.0)
+    n = int(round((hi - lo) / step))
+    if n > 4 * most:
+        return {"tickCount": 4}
+    k = max(1, -(-n // (most - 1)))  # every k-th step, at most `most` ticks
+    first = math.floor(lo / step + 1e-9)
+    ticks = [round((first + i) * step, 6) for i in range(0, n + 2, k) if (first + i) * step <= hi + step * 1e-6]
+    return {"values": ticks or [round(lo, 6)]}

@@ -366,7 +366,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
                  f"gebleven), met tussen haakjes het jaar van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
                  "of ongunstig is, gelet op de gewenste richting (een daling van een ongewenst cijfer is gunstig). ")
     else:
-        head += f"*Verandering*: nog geen eerdere {'jaar' if yearly else 'meting'} met een cijfer van de wijk. "
+        head += f"*Verandering*: nog geen {'eerder jaar' if yearly else 'eerdere meting'} met een cijfer van de wijk. "
     lines = ["Kleuren, pijlen, oordeel en rang als in de tabel hierboven." if short else "**Zo lees je de tabel.** " + head +
              "*Rang*: 1 is de gunstigste wijk van de gemeente (bij een cijfer zonder gewenste richting: de hoogste). "
              "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting."]
