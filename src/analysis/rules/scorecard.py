@@ -309,6 +309,13 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     out["Rang in de gemeente"] = [_rank_text(r, n, i) for r, n, i in zip(card["rank"], card["n_ranked"], card["indicator"])]
     out["Verandering"] = [_change_text(r) for r in card.to_dict("records")]
     out["Oordeel"] = [j if isinstance(j, str) else "-" for j in card["judgement"]]
+    # columns that would say '-' on every row (CBS figures without a direction or an earlier year) are left out
+    if not card["vs_gemeente"].isin(list(VS_GEMEENTE.values()) + ["ongeveer gelijk"]).any():
+        out = out.drop(columns="T.o.v. gemeente")
+    if card["arrow"].isna().all():
+        out = out.drop(columns="Verandering")
+    if card["judgement"].isna().all():
+        out = out.drop(columns="Oordeel")
     out = out.set_index(out.columns[0])
     wrap = ["wm-wrap" if value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
@@ -366,7 +373,8 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
                  f"gebleven), met tussen haakjes het jaar van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
                  "of ongunstig is, gelet op de gewenste richting (een daling van een ongewenst cijfer is gunstig). ")
     else:
-        head += f"*Verandering*: nog geen {'eerder jaar' if yearly else 'eerdere meting'} met een cijfer van de wijk. "
+        head += (f"Een verandering is er nog niet: de wijk heeft nog maar één {'jaar' if yearly else 'meting'} "
+                 "met cijfers in deze bronnen. ")
     lines = ["Kleuren, pijlen, oordeel en rang als in de tabel hierboven." if short else "**Zo lees je de tabel.** " + head +
              "*Rang*: 1 is de gunstigste wijk van de gemeente (bij een cijfer zonder gewenste richting: de hoogste). "
              "Een streepje: geen eerdere waarde om mee te vergelijken, of een cijfer zonder gewenste richting."]
