@@ -143,7 +143,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
                          width, 10, bold=True)
         base = alt.Chart(df).encode(
             x=alt.X("jaar:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=10),
-                    axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0, labelOverlap=True, tickCount=4)),
+                    axis=alt.Axis(format="d", labelAngle=0, labelOverlap=True, **_year_ticks(df["jaar"]))),
             y=alt.Y("waarde:Q", title=None, scale=alt.Scale(zero=False),
                     axis=alt.Axis(format=_legend_format(ind), **_ticks(df["waarde"], ind))),
             color=colour,
@@ -174,3 +174,11 @@ def _ticks(values: pd.Series, ind: str, most: int = 5) -> dict:
     first = math.floor(lo / step + 1e-9)
     ticks = [round((first + i) * step, 6) for i in range(0, n + 2, k) if (first + i) * step <= hi + step * 1e-6]
     return {"values": ticks or [round(lo, 6)]}
+
+
+def _year_ticks(years: pd.Series) -> dict:
+    """Whole years only (vega would put 2022,5 between two years, printed as a second 2023)."""
+    ys = sorted({int(y) for y in years})
+    if len(ys) <= 5:
+        return {"values": ys}
+    return {"values": list(range(ys[0], ys[-1] + 1, max(1, -(-(ys[-1] - ys[0]) // 4))))}

@@ -248,8 +248,9 @@ def intro_markdown(card: pd.DataFrame, wijknaam: str, gemeentenaam: str) -> str:
     n_good = int((card["vs_gemeente"] == "gunstiger").sum())
     what = ("de kerncijfers van het CBS voor de wijk, elk in het laatste jaar met een cijfer" if yearly
             else "de KPI's die de gemeente per wijk meet, elk in de laatste meting met een cijfer (met het jaar)")
-    text = (f"Per regel {what}, naast {gemeentenaam} en Nederland, met de rang van de wijk binnen de gemeente "
-            f"en de verandering sinds de vorige {'periode' if yearly else 'meting'}.")
+    change = (f" en de verandering sinds {'het vorige jaar' if yearly else 'de vorige meting'} met een cijfer"
+              if card["arrow"].notna().any() else "")
+    text = f"Per regel {what}, naast {gemeentenaam} en Nederland, met de rang van de wijk binnen de gemeente{change}."
     if n_bad or n_good:
         text += (f" {wijknaam} staat er bij {n_bad} {'cijfer' if n_bad == 1 else 'cijfers'} ongunstiger en bij "
                  f"{n_good} gunstiger voor dan {gemeentenaam}.")
