@@ -69,7 +69,8 @@ def test_every_meting_on_a_profile_carries_its_year(reports, doms, name):
     """What Chromium shows of a profile (tables, text, drawn charts): no 'N-meting' without its year."""
     page_of(reports, name)
     text = visible_text(doms[name])
-    bare = [text[max(0, m.start() - 40):m.end() + 10] for m in re.finditer(r"\d-meting(?! \()", text)]
+    bare = [text[max(0, m.start() - 40):m.end() + 10]
+            for m in re.finditer(r"(?<!\d{4} \()\d-meting(?! \(| \d{4}| in \d{4})", text)]
     assert not bare, bare
     assert re.search(r"\d-meting \(20\d\d(/20\d\d)?\)", text)
 

@@ -77,9 +77,7 @@ def report_notes(ind: str) -> list[str]:
     """The report's inconsistencies about an indicator (catalogue `report_notes`), as reader text."""
     from analysis.core import catalogue
 
-    ask = getattr(catalogue, "report_notes", None)
-    notes = ask(ind) if callable(ask) else (catalogue_entry(ind).get("report_notes") or [])
-    return [n["text"] if isinstance(n, dict) else str(n) for n in notes]
+    return [catalogue.report_note_text(n) for n in catalogue.report_notes(ind)]
 
 
 def missing_text(status) -> str:
