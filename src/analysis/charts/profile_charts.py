@@ -139,6 +139,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
         df, n = trend_frame(obs, ind, wijkcode, gemeentecode, series)
         notes += n
         unit = scorecard.value_unit(ind)
+        unit = "× 1.000 euro" if catalogue_entry(ind)["unit"] == "x 1.000 euro" else unit  # the axis is in thousands
         title = lab.wrap(scorecard.reader_label(ind) + (f" ({unit})" if unit and unit not in ("%", "‰") else ""),
                          width, 10, bold=True)
         base = alt.Chart(df).encode(
