@@ -152,13 +152,15 @@ def kpis(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None, tab:
         prev = r.get(f"wijk_{prev_m}") if prev_m is not None else math.nan
         sign, reading = judgement(prev, value, ind) if prev_m is not None else (None, None)
         gem, nl = r.get(f"gemeente_{m}", math.nan), r.get(f"nederland_{m}", math.nan)
-        vs, dist = _vs(value, gem, ind)
+        vs, dist = _vs(value, gem, ind)  # against the gemeente of the same meting only
+        gem, gem_period = _earlier(obs, r, "gemeente", m, metingen, ind, series)
+        nl, nl_period = _earlier(obs, r, "nederland", m, metingen, ind, series)
         rank, n = r.get(f"rank_{m}"), r.get(f"n_ranked_{m}")
         rows.append({
             "indicator": ind, "label": reader_label(ind), "kind": "meting", "meting": m, "year": None,
             "period": period.meting_label(obs, ind, m, series), "value": _f(value),
             "status": r.get(f"status_{m}") if isinstance(r.get(f"status_{m}"), str) else "no_data",
-            "gemeente": _f(gem), "gemeente_period": None, "nederland": _f(nl), "nederland_period": None,
+            "gemeente": _f(gem), "gemeente_period": gem_period, "nederland": _f(nl), "nederland_period": nl_period,
             "nederland_source": None,
             "rank": int(rank) if pd.notna(value) and rank is not None and pd.notna(rank) else None,
             "n_ranked": int(n) if pd.notna(value) and n is not None and pd.notna(n) else None,
@@ -166,6 +168,19 @@ def kpis(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None, tab:
             "previous": _f(prev), "arrow": arrow(prev, value, e["decimals"]), "sign": sign, "judgement": reading,
             "vs_gemeente": vs, "distance": dist, "source": _report_source(obs, ind, wijkcode, m)})
     return _sorted(pd.DataFrame(rows))
+
+
+def _earlier(obs, r: dict, who: str, m: int, metingen: list[int], ind: str, series):
+    """A reference's value at meting `m`, else at its latest earlier meting (never blanked when it
+    exists): (value, None) or (value, 'de 1-meting (2023)')."""
+    v = r.get(f"{who}_{m}", math.nan)
+    if v is not None and pd.notna(v):
+        return _f(v), None
+    for mm in reversed([x for x in metingen if x < m]):
+        v = r.get(f"{who}_{mm}", math.nan)
+        if v is not None and pd.notna(v):
+            return _f(v), "de " + period.meting_label(obs, ind, mm, series)
+    return math.nan, None
 
 
 def _report_source(obs: pd.DataFrame, ind: str, wijkcode: str, meting: int) -> str | None:
@@ -332,6 +347,8 @@ def _ref_text(ind: str, v, year_used, year) -> str:
     if v is None or pd.isna(v):
         return missing_text("no_data")
     text = value_text(ind, v)
+    if isinstance(year_used, str):  # an earlier meting's value, named
+        return f"{text} in {year_used}"
     if year_used is not None and pd.notna(year_used) and year is not None and pd.notna(year) and int(year_used) != int(year):
         text += f" ({int(year_used)})"
     return text
@@ -381,9 +398,10 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         used = list(dict.fromkeys(used + ["no_data"]))
     if used:
         lines.append("*geen gegevens*: " + "; ".join(f"{MARKS[s]} {REASONS[s]}" for s in MARKS if s in used) + ".")
-    if yearly and card["nederland_period"].notna().any():
-        lines.append("Een jaartal tussen haakjes achter een cijfer van de gemeente of Nederland: het meest recente "
-                     "jaar met een cijfer, als er voor het jaar van de wijk geen is.")
+    if _named_earlier(card):
+        lines.append(("Een jaartal tussen haakjes achter een cijfer van de gemeente of Nederland" if yearly else
+                      "Een meting achter een cijfer van de gemeente of Nederland") + ": het meest recente cijfer, "
+                     f"als er voor {'het jaar' if yearly else 'de meting'} van de wijk geen is.")
     whole = sorted({reader_label(i) for i in card["indicator"]
                     if catalogue_entry(i)["unit"] == "%" and int(catalogue_entry(i)["decimals"]) == 0})
     if whole and (card["indicator"].map(lambda i: catalogue_entry(i)["unit"] == "%"
@@ -408,3 +426,15 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
 
 def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def _named_earlier(card: pd.DataFrame) -> bool:
+    """Whether a reference value of another period than the wijk's is shown (and named) in the table."""
+    for col in ("gemeente", "nederland"):
+        for v, used, year in zip(card[col], card[f"{col}_period"], card["year"]):
+            if pd.isna(v):
+                continue
+            if isinstance(used, str) or (used is not None and pd.notna(used) and year is not None
+                                          and pd.notna(year) and int(used) != int(year)):
+                return True
+    return False
