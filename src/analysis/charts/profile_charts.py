@@ -11,12 +11,21 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts import labels as lab
-from analysis.charts.maps import (GELIJK, GEMEENTE_COLOUR, GUNSTIG, NATIONAL_SERIES, NL_COLOUR, ONGUNSTIG,
-                                  WIJK_COLOUR, _legend_format, _note_chart, _with_source)
+from analysis.charts.maps import GELIJK
+from analysis.charts.maps import GEMEENTE_COLOUR
+from analysis.charts.maps import GUNSTIG
+from analysis.charts.maps import NATIONAL_SERIES
+from analysis.charts.maps import NL_COLOUR
+from analysis.charts.maps import ONGUNSTIG
+from analysis.charts.maps import WIJK_COLOUR
+from analysis.charts.maps import _legend_format
+from analysis.charts.maps import _note_chart
+from analysis.charts.maps import _with_source
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError
-from analysis.rules import period, scorecard
+from analysis.rules import period
+from analysis.rules import scorecard
 
 OORDEEL = {"gunstiger": GUNSTIG, "ongeveer gelijk": GELIJK, "ongunstiger": ONGUNSTIG}
 

@@ -1,6 +1,8 @@
 """Building blocks of the wijkprofiel: indicator overview, key CBS figures and Dutch sentences."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.build import gemeenten
@@ -11,6 +13,7 @@ from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import UnknownAreaError
 from analysis.rules import compare as cmp
 from analysis.rules import period
+from analysis.sources import cbs
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
@@ -259,10 +262,6 @@ def intro_markdown(card: pd.DataFrame, wijknaam: str, gemeentenaam: str) -> str:
 
 def cbs_coverage_markdown(obs: pd.DataFrame, wijkcode: str) -> str:
     """Which KWB editions the profile lacks, which are only in part available, and why; '' if complete."""
-    import re
-
-    from analysis.sources import cbs
-
     editions = {int(d[4:]) for d in obs.loc[obs["area_code"] == wijkcode, "dataset"].unique()
                 if re.fullmatch(r"kwb_\d{4}", str(d))}
     missing = [y for y in cbs.DEFAULT_YEARS if y not in editions]

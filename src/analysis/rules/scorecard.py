@@ -20,10 +20,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.build.judgements import judge
+from analysis.core import catalogue
 from analysis.core.areas import NL_CODE
-from analysis.core.catalogue import fmt, indicator as catalogue_entry
+from analysis.core.catalogue import fmt
+from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.numbers import format_nl
-from analysis.rules import compare as cmp, period
+from analysis.rules import compare as cmp
+from analysis.rules import period
+from analysis.rules import profile
 
 MISSING = "geen gegevens"
 ARROW_TEXT = {"↑": "gestegen", "↓": "gedaald", "=": "gelijk gebleven"}
@@ -75,8 +79,6 @@ def reader_label(ind: str) -> str:
 
 def report_notes(ind: str) -> list[str]:
     """The report's inconsistencies about an indicator (catalogue `report_notes`), as reader text."""
-    from analysis.core import catalogue
-
     return [catalogue.report_note_text(n) for n in catalogue.report_notes(ind)]
 
 
@@ -128,8 +130,6 @@ def kpis(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None, tab:
 
     `tab`: a `profile.wijk_indicators` table already computed (else computed here).
     """
-    from analysis.rules import profile
-
     tab = profile.wijk_indicators(obs, wijkcode, gemeentecode, monitor) if tab is None else tab
     if tab.empty:
         return _empty()
