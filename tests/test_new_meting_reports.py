@@ -44,10 +44,12 @@ def test_profile_shows_the_2_meting_its_judgement_and_the_trend(reports):
     assert not reports["summary"]["failed"], reports["summary"]["failed"]
     page = (reports["root"] / "wijkprofiel_WK095704.html").read_text(encoding="utf-8")
     text = _text(page)
-    assert "Wijk 2-meting" in text and "Laatste meting" in text
+    assert "2-meting (2025)" in text and "Verandering" in text
     row = " ".join(_text(re.search(r"Huishoudens tot 120% van het sociaal minimum.*?</tr>", page, re.S).group(0)).split())
-    # wijk 0-, 1-, 2-meting, its latest meting, Roermond and Nederland there, judgement 1 -> 2 (25,0 -> 24,5), rank
-    assert row.endswith("25,4% 25,0% 24,5% 2-meting 14,6% geen gegevens + 5 van 10"), row
+    # the scorecard: the 2-meting with its year, Roermond then, Nederland's latest (named), the rank, and the
+    # change 1 -> 2 (25,0 -> 24,5): down, which is favourable
+    assert row.endswith("2-meting (2025) 24,5% 14,6% 12,2% in de 1-meting (2023) ongunstiger 5 van 10 "
+                        "↓ van 25,0% (2023) gunstig"), row
     nb = json.loads((reports["root"] / "wijkprofiel_WK095704.ipynb").read_text(encoding="utf-8"))
     specs = [o["data"]["application/vnd.vegalite.v5+json"] for c in nb["cells"] for o in c.get("outputs", [])
              if "application/vnd.vegalite.v5+json" in o.get("data", {})]

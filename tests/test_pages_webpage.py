@@ -58,17 +58,19 @@ def test_every_download_link_resolves_to_a_file(reports):
 def test_table_downloads_hold_the_table(reports):
     import openpyxl
 
-    csv = pd.read_csv(reports / GM / "wijkprofiel_WK095704_tabel1.csv", sep=";", encoding="utf-8-sig")
-    assert list(csv.columns) == ["KPI", "Wijk 0-meting", "Wijk 1-meting", "Laatste meting", "Roermond", "Nederland",
-                                 "Beweging", "Rang (1 = gunstigst)"]
+    csv = pd.read_csv(reports / GM / "wijkprofiel_WK095704_tabel1.csv", sep=";", encoding="utf-8-sig", decimal=",")
+    # the scorecard's download: numbers, with the period, the references, rank and change beside them
+    assert list(csv.columns) == ["KPI", "Periode", "Wijk", "Roermond", "Nederland", "Rang", "Van", "Vorige periode",
+                                 "Vorige waarde", "Richting", "Oordeel", "Eenheid"]
     row = csv.set_index("KPI").loc["Huishoudens tot 120% van het sociaal minimum"]
-    assert (row["Wijk 1-meting"], row["Laatste meting"], row["Nederland"]) == ("25,0%", "1-meting", "12,2%")
+    assert (row["Periode"], row["Wijk"], row["Nederland"], row["Vorige waarde"]) == ("1-meting (2023)", 25.0, 12.2, 25.4)
+    assert (row["Richting"], row["Oordeel"]) == ("↓", "gunstig")
     sheet = openpyxl.load_workbook(reports / GM / "wijkprofiel_WK095704_tabel1.xlsx").active
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
-    assert rows["Huishoudens tot 120% van het sociaal minimum"][2] == 25.0  # a number, shown as 25,0%
+    assert rows["Huishoudens tot 120% van het sociaal minimum"][2] == 25.0  # a number
     cell = next(r for r in sheet.iter_rows() if r[0].value == "Huishoudens tot 120% van het sociaal minimum")[2]
-    assert cell.data_type == "n" and cell.number_format == '#,##0.0"%"'
-    assert rows["Huishoudens tot 120% van het sociaal minimum"][3] == "1-meting"  # real text stays text
+    assert cell.data_type == "n"
+    assert rows["Huishoudens tot 120% van het sociaal minimum"][1] == "1-meting (2023)"  # real text stays text
 
 
 def test_self_contained_page_for_email(reports, tmp_path):
@@ -80,7 +82,7 @@ def test_self_contained_page_for_email(reports, tmp_path):
     assert "vegaEmbed" in page and "wijkmonitor.embed" in page
     assert page.count("data:text/csv;charset=utf-8;base64,") == 2
     assert not list(tmp_path.iterdir())  # nothing written beside it: downloads are inside the page
-    assert "ruim twee keer het landelijk gemiddelde (12,2%)" in page
+    assert "1-meting (2023)" in page and "12,2%" in page and "↓ van 25,4% (2022)" in page
 
 
 def test_plain_nbconvert_shows_charts_not_placeholders(reports):
@@ -178,7 +180,8 @@ def test_one_self_contained_page_for_email(tmp_path, capsys):
     page = out.read_text(encoding="utf-8")
     assert "<script src=" not in page and '<link rel="stylesheet"' not in page  # vega and the stylesheet inside
     assert "vegaEmbed" in page and "data:text/csv" in page
-    assert "'huishoudens tot 120% van het sociaal minimum' 25,0% (1-meting)" in html.unescape(page)
+    text = html.unescape(page)
+    assert "Huishoudens tot 120% van het sociaal minimum" in text and "25,0%" in text and "1-meting (2023)" in text
     assert "werkt zonder internet" in capsys.readouterr().out
     assert main(["los", str(tmp_path / "geen.ipynb")]) == 2
     assert "geen.ipynb: geen notebook" in capsys.readouterr().err

@@ -18,6 +18,7 @@ PLACES = {
     "loneliness_adults_pct": ((3231, "matig tot zeer ernstig"), (3777, "enigszins tot ernstig")),
     "loneliness_secondary_pupils_pct": ((3565, "respectievelijk"), (5984, "31,4% (10,8%")),
     "youth_neet_rate": ((2708, "per 10.000"), (4129, "per 1000")),
+    "vulnerability_index": ((4123, "Kwetsbaarheidsindex"), (4569, "% kwetsbaarheidsindex")),
 }
 
 

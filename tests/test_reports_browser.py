@@ -61,6 +61,33 @@ def test_no_english_in_what_a_reader_sees(reports, doms, name):
     assert not found, [(p, text[max(0, low.find(p.lower()) - 60):low.find(p.lower()) + 60]) for p in found]
 
 
+PROFILES = [p for p in PAGES if p.startswith("wijkprofiel_")]
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_every_meting_on_a_profile_carries_its_year(reports, doms, name):
+    """What Chromium shows of a profile (tables, text, drawn charts): no 'N-meting' without its year."""
+    page_of(reports, name)
+    text = visible_text(doms[name])
+    bare = [text[max(0, m.start() - 40):m.end() + 10]
+            for m in re.finditer(r"(?<!\d{4} \()\d-meting(?! \(| \d{4}| in \d{4})", text)]
+    assert not bare, bare
+    assert re.search(r"\d-meting \(20\d\d(/20\d\d)?\)", text)
+
+
+def test_scorecard_in_chromium_shows_gemeente_nederland_and_change(reports, doms):
+    dom = doms["wijkprofiel_WK095704"]
+    table = dom[dom.index('<table class="wm-table">'):]
+    table = table[:table.index("</table>")]
+    heads = [html.unescape(h) for h in re.findall(r'<th[^>]*scope="col"[^>]*>(.*?)</th>', table)]
+    assert heads[:5] == ["KPI", "Periode", "Wijk", "Roermond", "Nederland"] and "Verandering" in heads
+    row = re.search(r'<tr class="wm-ongunstig"><th[^>]*>Huishoudens tot 120% van het sociaal minimum</th>(.*?)</tr>',
+                    table).group(1)
+    cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+    assert cells[:4] == ["1-meting (2023)", "25,0%", "15,1%", "12,2%"] and "↓ van 25,4% (2022)" in cells
+    assert re.search(r'<td class="wm-gunstig">gunstig</td>', row)
+
+
 def test_map_page_labels_every_wijk(reports, doms):
     page_of(reports, "indicator_kaart")
     dom = doms["indicator_kaart"]
@@ -124,7 +151,7 @@ def test_profile_prints_to_a4_with_every_table_column(reports, tmp_path):
     bundles = [o["data"]["application/vnd.wijkmonitor.table+json"] for c in nb["cells"] for o in c.get("outputs", [])
                if "application/vnd.wijkmonitor.table+json" in o.get("data", {})]
     kpi = bundles[0]
-    assert kpi["columns"][-1] == "Rang (1 = gunstigst)"
+    assert kpi["columns"][-1] == "Oordeel"  # the scorecard's last column
     for col in kpi["columns"]:  # a header may wrap after a hyphen ("Wijk 0-" / "meting")
         parts = [p for w in col.split() for p in re.split(r"(?<=-)", w) if p]
         missing = [p for p in parts if p not in words and p.capitalize() not in words]

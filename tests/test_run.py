@@ -69,7 +69,7 @@ def test_html_report_is_offline_and_hides_code(tmp_path):
     assert not re.search(r'<script[^>]+src="https?://', page)  # no CDN scripts
     assert "../_static/" in page and (tmp_path.parent / "_static").is_dir()  # light page: JS once per tree
     assert "import pandas" not in page  # code cells hidden
-    assert "ruim twee keer het landelijk gemiddelde (12,2%)" in page
+    assert "↓ van 25,4% (2022)" in page and "12,2%" in page  # the scorecard: change and Nederland
     assert (tmp_path / "wijkprofiel_WK095704.html").stat().st_size < 150_000
 
 

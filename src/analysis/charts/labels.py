@@ -215,7 +215,23 @@ def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_
                     placed[i] = ("naam", names[i], x, y, bx)
                     break
 
+    def force_first():
+        """The highlighted area always carries its own name: where a name box fits, else over its
+        anchor point (drawn with a halo; the other labels keep clear of it)."""
+        if first_i is None or (first_i in placed and placed[first_i][0] == "naam"):
+            return
+        for x, y, bx in plan.name_boxes[first_i]:
+            if free(bx, first_i):
+                placed[first_i] = ("naam", names[first_i], x, y, bx)
+                return
+        x, y = plan.fallback[first_i]
+        w, h = text_width(names[first_i], font_size), LINE_HEIGHT * font_size
+        placed[first_i] = ("naam", names[first_i], x, y, (x - w / 2, y - h / 2, x + w / 2, y + h / 2))
+
+    force_first()
     for i in ordered(lambda i: areas[i]):  # 1. a number-sized box for everyone, smallest first
+        if i in placed:  # the highlighted area, already named
+            continue
         for x, y, bx in plan.number_boxes[i]:
             if free(bx, i):
                 placed[i] = ("nummer", "", x, y, bx)
@@ -224,6 +240,7 @@ def place(shapes, width: float, height: float, code_col: str = "wijkcode", name_
     numbered = sorted((i for i, v in placed.items() if v[0] == "nummer"), key=lambda i: codes[i])
     if len(numbered) > max_key:  # a key that long helps nobody: names where they fit, tooltips
         placed.clear()
+        force_first()
         names_pass()
         numbered = []
     number_of = {i: n for n, i in enumerate(numbered, start=1)}

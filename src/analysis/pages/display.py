@@ -135,6 +135,9 @@ def table_payload(df: pd.DataFrame) -> dict:
         out["download"] = _split(extra)
     if df.attrs.get("sortable"):  # the page lets a reader sort it by a click on a column head
         out["sortable"] = True
+    classes = df.attrs.get("classes")  # {"_row": [css class per row], column: [css class per cell]}
+    if isinstance(classes, dict):
+        out["classes"] = {str(k): [str(c or "") for c in v] for k, v in classes.items()}
     return out
 
 

@@ -117,9 +117,16 @@ def table_html(payload: dict) -> str:
     cls = [' class="wm-num"' if n else "" for n in num]
     head = "".join(f'<th scope="col"{cls[j]}>{html.escape(str(c)[:1].upper() + str(c)[1:])}</th>'
                    for j, c in enumerate(cols))
-    body = "\n".join("<tr>" + "".join(
-        f'<th scope="row">{html.escape(v)}</th>' if j < n_index else _cell(str(cols[j]), v, cls[j])
-        for j, v in enumerate(row)) + "</tr>" for row in text)
+    extra = payload.get("classes") or {}  # css classes per row ("_row") and per cell of a column
+    rows_cls = extra.get("_row") or []
+
+    def td(i: int, j: int, v: str) -> str:
+        own = extra.get(str(cols[j])) or []
+        return _cell(str(cols[j]), v, ["wm-num" if num[j] else "", own[i] if i < len(own) else ""])
+
+    body = "\n".join((f'<tr class="{html.escape(rows_cls[i])}">' if i < len(rows_cls) and rows_cls[i] else "<tr>")
+                     + "".join(f'<th scope="row">{html.escape(v)}</th>' if j < n_index else td(i, j, v)
+                               for j, v in enumerate(row)) + "</tr>" for i, row in enumerate(text))
     table_cls = "wm-table wm-sortable" if payload.get("sortable") else "wm-table"
     return (f'<div class="wm-table-wrap"><table class="{table_cls}"><thead><tr>{head}</tr></thead><tbody>\n'
             f'{body}\n</tbody></table></div>')
@@ -127,22 +134,25 @@ def table_html(payload: dict) -> str:
 
 _JUDGEMENT_CLASSES = {"gunstig": "wm-oordeel-gunstig", "ongunstig": "wm-oordeel-ongunstig", "gelijk": "wm-oordeel-gelijk"}
 _SOURCE_REF = re.compile(r"\[(\d+)\]")
-
-
 _CHANGE = re.compile(r"^([↑↓=]?)\s*(gunstig|ongunstig|gelijk)$")
 
 
-def _cell(column: str, v: str, cls: str) -> str:
+def _td(classes: list[str]) -> str:
+    c = " ".join(x for x in classes if x)
+    return f'<td class="{html.escape(c)}">' if c else "<td>"
+
+
+def _cell(column: str, v: str, classes: list[str]) -> str:
     """A data cell: a judgement in its colour (after the direction arrow, which keeps the text
     colour), a source number as a link to the page's source list."""
     m = _CHANGE.match(v)
     if m:
         arrow, word = m.groups()
-        return (f'<td class="wm-verandering">{arrow + " " if arrow else ""}'
-                f'<span class="{_JUDGEMENT_CLASSES[word]}">{word}</span></td>')
+        return (_td(["wm-verandering", *classes]) + (arrow + " " if arrow else "")
+                + f'<span class="{_JUDGEMENT_CLASSES[word]}">{word}</span></td>')
     if column == "Bron" and _SOURCE_REF.search(v):
-        return f"<td{cls}>" + _SOURCE_REF.sub(r'<a class="wm-bron" href="#bron-\1">[\1]</a>', html.escape(v)) + "</td>"
-    return f"<td{cls}>{html.escape(v)}</td>"
+        return _td(classes) + _SOURCE_REF.sub(r'<a class="wm-bron" href="#bron-\1">[\1]</a>', html.escape(v)) + "</td>"
+    return _td(classes) + f"{html.escape(v)}</td>"
 
 
 def format_number(v: float) -> str:

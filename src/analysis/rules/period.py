@@ -315,3 +315,4 @@ def _latest_of_reference(indicator: str, r, ref_name: str, meting, period: str) 
     lacking = f"geen cijfer voor de {period}" if meting is not None else f"geen cijfer voor {period}"
     return {"value": v, "name": ref_name, "kind": "laatste", "short": f"{ref_name} {when}",
             "tekst": f"midden = {ref_name}, {when} ({fmt(indicator, v)}); {lacking}"}
+

@@ -1,6 +1,8 @@
 """Building blocks of the wijkprofiel: indicator overview, key CBS figures and Dutch sentences."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.build import gemeenten
@@ -11,6 +13,7 @@ from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import UnknownAreaError
 from analysis.rules import compare as cmp
 from analysis.rules import period
+from analysis.sources import cbs
 
 
 def resolve_wijk(obs: pd.DataFrame, wijkcode: str) -> tuple[str, str]:
@@ -186,7 +189,10 @@ def age_structure(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> pd.Dat
     """Share of inhabitants per age group for wijk and gemeente: from counts where the latest KWB
     edition has them, else from the published shares (PDOK wijk attributes). Empty without either."""
     groups = {"age_0_14": "0-14", "age_15_24": "15-24", "age_25_44": "25-44", "age_45_64": "45-64", "age_65_plus": "65+"}
-    kwb = obs[obs["dataset"].str.match(r"^kwb_\d{4}$") & (obs["status"] == "ok") & obs["area_code"].isin([wijkcode, gemeentecode])]
+    # the gemeente's shares also from the yearly gemeente attributes (a CBS-only monitor has no other)
+    kwb = obs[obs["dataset"].str.match(r"^kwb_(\d{4}|gemeenten)$") & (obs["status"] == "ok")
+              & obs["area_code"].isin([wijkcode, gemeentecode])]
+    kwb = period.first_per_area(kwb, keys=["indicator", "area_code", "year"])
     for inds, from_counts in ((groups, True), ({f"{k}_pct": v for k, v in groups.items()}, False)):
         k = kwb[kwb["indicator"].isin(inds)]
         year = k.loc[k["area_code"] == wijkcode, "year"].max()
@@ -232,3 +238,57 @@ def change_table(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
 def label_with_period(indicator: str, meting: int | None = None, year: int | None = None) -> str:
     """'Huishoudens tot 120% van het sociaal minimum, 1-meting' (or ', 2024')."""
     return f"{catalogue_entry(indicator)['label']}, " + (f"{meting}-meting" if meting is not None else str(year))
+
+
+# --- text for any gemeente (with or without KPIs of its own) ---------------------------------------
+
+def intro_markdown(card: pd.DataFrame, wijknaam: str, gemeentenaam: str) -> str:
+    """One paragraph over the scorecard: what is compared, for a gemeente with or without own KPIs."""
+    if card.empty:
+        return f"Voor {wijknaam} zijn geen cijfers beschikbaar om met {gemeentenaam} en Nederland te vergelijken."
+    yearly = (card["kind"] == "jaar").all()
+    n_bad = int((card["vs_gemeente"] == "ongunstiger").sum())
+    n_good = int((card["vs_gemeente"] == "gunstiger").sum())
+    what = ("de kerncijfers van het CBS voor de wijk, elk in het laatste jaar met een cijfer" if yearly
+            else "de KPI's die de gemeente per wijk meet, elk in de laatste meting met een cijfer (met het jaar)")
+    change = (f" en de verandering sinds {'het vorige jaar' if yearly else 'de vorige meting'} met een cijfer"
+              if card["arrow"].notna().any() else "")
+    text = f"Per regel {what}, naast {gemeentenaam} en Nederland, met de rang van de wijk binnen de gemeente{change}."
+    if n_bad or n_good:
+        text += (f" {wijknaam} staat er bij {n_bad} {'cijfer' if n_bad == 1 else 'cijfers'} ongunstiger en bij "
+                 f"{n_good} gunstiger voor dan {gemeentenaam}.")
+    return text
+
+
+def cbs_coverage_markdown(obs: pd.DataFrame, wijkcode: str) -> str:
+    """Which KWB editions the profile lacks, which are only in part available, and why; '' if complete."""
+    editions = {int(d[4:]) for d in obs.loc[obs["area_code"] == wijkcode, "dataset"].unique()
+                if re.fullmatch(r"kwb_\d{4}", str(d))}
+    missing = [y for y in cbs.DEFAULT_YEARS if y not in editions]
+    parts = []
+    if missing:
+        names = ", ".join(str(y) for y in missing[:-1]) + (" en " if len(missing) > 1 else "") + str(missing[-1])
+        parts.append(f"De uitgave{'n' if len(missing) > 1 else ''} {names} van de CBS Kerncijfers wijken en buurten "
+                     f"{'ontbreken' if len(missing) > 1 else 'ontbreekt'} voor deze wijk: bij het bouwen van dit "
+                     "rapport stonden ze niet in de lokale kopie van de CBS-gegevens en zijn ze niet gedownload.")
+    for y in sorted(editions):
+        extract = cbs.MIRROR_KWB.get(y)
+        if extract is None or not extract.partial:
+            continue
+        inds = obs.loc[(obs["dataset"] == f"kwb_{y}") & (obs["area_code"] == wijkcode), "indicator"].unique()
+        labels = sorted({_lower_first(catalogue_entry(i)["label"]) for i in inds})
+        if labels:
+            parts.append(f"Uit de uitgave {y} is alleen een deel beschikbaar (een uitsnede van de tabel): "
+                         + ", ".join(labels) + ".")
+    if not parts:
+        return ""
+    have = set(obs.loc[(obs["area_code"] == wijkcode) & (obs["status"] == "ok"), "indicator"])
+    lacking = [_lower_first(catalogue_entry(i)["label"]) for i in KEY_FIGURES if i not in have]
+    tail = (" Daardoor staan onder meer deze kerncijfers niet in dit profiel: " + ", ".join(lacking) + "."
+            if lacking else "")
+    return "**Wat ontbreekt.** " + " ".join(parts) + tail
+
+
+def _lower_first(text: str) -> str:
+    """'Gemiddelde WOZ-waarde' -> 'gemiddelde WOZ-waarde' (abbreviations keep their capitals)."""
+    return text[:1].lower() + text[1:]
