@@ -570,36 +570,40 @@ def _todo(run: _Run, force: bool) -> list[tuple[Task, str]]:
     return todo
 
 
+ANNEX = Path("tabellen") / "bijlagen.xlsx"  # = analysis.pages.tables.WORKBOOK in its folder; the overview links to it
+_STATIC_LINK = re.compile(r"""(?:src|href)=["']""" + re.escape(webpage.STATIC_DIR) + r"""/([^"'?#]+)""")
+
+
 def _link_targets(run: _Run) -> None:
     """What pages link to, before any page is written: `_static/` (checked every run: a deleted or
-    truncated file is written again) and the root index."""
+    truncated file is written again), the root index and what it loads from `_static/` (the
+    country map), and the annex workbook of a gemeente with its own monitor.yml."""
     webpage.ensure_static(run.root_dir)
-    if not (run.root_dir / "index.html").is_file():
+    index = run.root_dir / "index.html"
+    static = run.root_dir / webpage.STATIC_DIR
+    if not index.is_file() or any(not (static / name).is_file() for name in _STATIC_LINK.findall(index.read_text(encoding="utf-8"))):
         from analysis.pages import landing  # altair: see write_landing
 
         landing.write_root_index(run.root_dir, plan.landing_links())
-    elif not (run.root_dir / webpage.STATIC_DIR / f"gemeenten_{BOUNDARY_YEAR}.js").is_file():
-        from analysis.pages import landing  # altair: see write_landing
-
-        landing.country_script(run.root_dir)  # the country map's outlines, which the root index loads
-    _annex(run)
-
-
-def _annex(run: _Run) -> None:
-    """The annex tables an overview links to (`tabellen/bijlagen.xlsx`), written before its pages:
-    where missing, or after the gemeente's processed data were built again in this run."""
     for gm in run.by_gm:
-        folder = reports_dir(gm, run.root) / "tabellen"
-        if gm in run.gm_failed or not (paths.gemeente_raw_dir(gm) / "monitor.yml").is_file():
-            continue  # a CBS-only monitor has no annex and no link to one
-        if (folder / "bijlagen.xlsx").is_file() and gm not in run.rebuilt:
-            continue
-        monitor = monitors.load(gm)
-        if monitor.is_cbs_only or not monitor.kpi_sets:
-            continue
-        from analysis.pages import tables  # openpyxl and python-docx, only when an annex is written
+        if gm not in run.gm_failed and (paths.gemeente_raw_dir(gm) / monitors.MONITOR_FILE).is_file() \
+                and (gm in run.rebuilt or not (reports_dir(gm, run.root) / ANNEX).is_file()):
+            _write_annex(run, gm)
 
-        tables.write_workbook(gm, out_dir=folder)
+
+def _write_annex(run: _Run, gm: str) -> None:
+    """reports/<GM>/tabellen/ as `python -m analysis tabellen` writes it (a warning if it cannot):
+    where missing, or after the gemeente's processed data were built again in this run."""
+    from analysis.pages import tables  # openpyxl, python-docx: only when the annex is written
+
+    out = reports_dir(gm, run.root) / ANNEX.parent
+    try:
+        monitor = monitors.load(gm)
+        if not monitor.is_cbs_only and monitor.kpi_sets:
+            tables.write_workbook(gm, out)
+    except Exception as exc:  # the pages still come; their link to the annex waits for `tabellen`
+        run.say(f"waarschuwing: {out / ANNEX.name}: bijlagetabellen niet gemaakt ({describe(exc)}); "
+                "maak ze met python -m analysis tabellen")
 
 
 def _repair(run: _Run) -> list[tuple[Task, str]]:
