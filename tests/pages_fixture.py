@@ -106,3 +106,29 @@ def print_pdf(page: Path, out: Path, profile: Path) -> Path:
                     "--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri()],
                    capture_output=True, text=True, timeout=120)
     return out
+
+
+_CLICK = """<script>
+setTimeout(function () {
+  var target = null;
+  document.querySelectorAll('#kaart path').forEach(function (p) {
+    if (!target && (p.getAttribute('aria-label') || '').indexOf(%s) >= 0) { target = p; } });
+  if (!target) { document.title = 'niets gevonden om te klikken'; return; }
+  var b = target.getBoundingClientRect();
+  var o = {bubbles: true, cancelable: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2, view: window};
+  ['pointermove', 'mousemove', 'pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'].forEach(function (t) {
+    target.dispatchEvent(new MouseEvent(t, o)); });
+}, 1500);
+</script></body>"""
+
+
+def dom_after_click(page: Path, label: str, profile: Path) -> str:
+    """The DOM Chromium ends on after a mouse click on the shape of the map (#kaart) whose label
+    names `label`: a copy of `page` beside it with a script that clicks once the map is drawn."""
+    probe_page = page.with_name("_probe_click.html")
+    text = page.read_text(encoding="utf-8")
+    probe_page.write_text(text.replace("</body>", _CLICK % json.dumps(label)), encoding="utf-8")
+    try:
+        return rendered_dom(probe_page, profile)
+    finally:
+        probe_page.unlink()

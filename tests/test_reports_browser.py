@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from pages_fixture import FAILED, GM, PAGES, build_tree
 from pages_fixture import page as page_of
-from pages_fixture import print_pdf, rendered_dom
+from pages_fixture import print_pdf, rendered_dom, dom_after_click
 
 LANDING = "index"
 # Words and phrases that give away untranslated English in what a reader sees.
@@ -191,22 +191,5 @@ setTimeout(function () {
 
 def test_click_on_a_wijk_in_the_landing_map_opens_its_profile(reports, tmp_path):
     """A mouse click on Donderberg's shape in the drawn map navigates to Donderberg's profile."""
-    probe = reports / GM / "_probe_click.html"
-    page = (reports / GM / "index.html").read_text(encoding="utf-8")
-    probe.write_text(page.replace("</body>", """<script>
-setTimeout(function () {
-  var target = null;
-  document.querySelectorAll('#kaart path').forEach(function (p) {
-    if (!target && (p.getAttribute('aria-label') || '').indexOf('Donderberg') >= 0) { target = p; } });
-  if (!target) { document.title = 'geen wijk gevonden'; return; }
-  var b = target.getBoundingClientRect();
-  var o = {bubbles: true, cancelable: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2, view: window};
-  ['pointermove', 'mousemove', 'pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'].forEach(function (t) {
-    target.dispatchEvent(new MouseEvent(t, o)); });
-}, 1500);
-</script></body>"""), encoding="utf-8")
-    try:
-        dom = rendered_dom(probe, tmp_path / "profile")
-    finally:
-        probe.unlink()
+    dom = dom_after_click(reports / GM / "index.html", "Donderberg", tmp_path / "profile")
     assert "<title>Wijkprofiel Donderberg (WK095704)" in dom

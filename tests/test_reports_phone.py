@@ -14,7 +14,7 @@ import pytest
 
 from analysis.batch import runner as run
 from browser_probe import probe
-from pages_fixture import GM, build_tree, display_notebooks, rendered_dom
+from pages_fixture import GM, build_tree, display_notebooks, rendered_dom, dom_after_click
 
 OTHERS = {"GM1711": None, "GM0363": "WK0363AA"}  # None: the gemeente's first wijk (a CBS-only monitor)
 WIDTHS = (390, 1366)
@@ -101,24 +101,7 @@ def test_country_page_draws_the_gemeenten_and_is_light(tree, tmp_path):
 
 
 def test_click_on_a_gemeente_opens_its_landing_page(tree, tmp_path):
-    probe_page = tree / "_probe_click.html"
-    page = (tree / "index.html").read_text(encoding="utf-8")
-    probe_page.write_text(page.replace("</body>", """<script>
-setTimeout(function () {
-  var target = null;
-  document.querySelectorAll('#kaart path').forEach(function (p) {
-    if (!target && (p.getAttribute('aria-label') || '').indexOf('Roermond') >= 0) { target = p; } });
-  if (!target) { document.title = 'geen gemeente gevonden'; return; }
-  var b = target.getBoundingClientRect();
-  var o = {bubbles: true, cancelable: true, clientX: b.left + b.width / 2, clientY: b.top + b.height / 2, view: window};
-  ['pointermove', 'mousemove', 'pointerdown', 'mousedown', 'pointerup', 'mouseup', 'click'].forEach(function (t) {
-    target.dispatchEvent(new MouseEvent(t, o)); });
-}, 1500);
-</script></body>"""), encoding="utf-8")
-    try:
-        dom = rendered_dom(probe_page, tmp_path / "profile")
-    finally:
-        probe_page.unlink()
+    dom = dom_after_click(tree / "index.html", "Roermond", tmp_path / "profile")
     assert "<title>Wijkmonitor Roermond</title>" in dom
 
 
