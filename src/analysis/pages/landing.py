@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.build import gemeenten
 from analysis.charts import maps
@@ -193,9 +194,9 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
         versus=f"t.o.v. {ref['short']}" if ref else "t.o.v. Nederland",
         numbered=(" Een nummer voor de naam is het nummer van de wijk op de kaart (zoals op de andere kaarten)."
                   if numbers else ""),
-        head=webpage.page_head(webpage.rel(reports_root / webpage.STATIC_DIR, page_dir), False),
+        head=Markup(webpage.page_head(webpage.rel(reports_root / webpage.STATIC_DIR, page_dir), False)),
         embed_options=webpage.embed_options(), meta_name=META, meta=json.dumps(meta, ensure_ascii=False),
-        nav=webpage.nav_html(webpage.rel(reports_root, page_dir), gemeente_index=False),
+        nav=Markup(webpage.nav_html(webpage.rel(reports_root, page_dir), gemeente_index=False)),
         stamp=time.strftime("%d-%m-%Y %H:%M"))
     return write_text_atomic(page_dir / "index.html", page)
 
@@ -290,6 +291,7 @@ def write_root_index(reports_root: Path, links) -> Path:
         context["map_error"] = str(exc)
     page = webpage.render("country.html.j2", title="Wijkmonitor", gemeenten=rows,
                           figure_head=f"{label}, {year}" if ind else "CBS-cijfer",
-                          head=webpage.page_head(webpage.STATIC_DIR, False, charts=True), static_dir=webpage.STATIC_DIR,
+                          head=Markup(webpage.page_head(webpage.STATIC_DIR, False, charts=True)),
+                          static_dir=webpage.STATIC_DIR,
                           embed_options=webpage.embed_options(), stamp=time.strftime("%d-%m-%Y %H:%M"), **context)
     return write_text_atomic(reports_root / "index.html", page)

@@ -106,7 +106,7 @@ _SOURCES_ONLY = re.compile(r"\s*Bron(?:nen)?:[^\n]*\s*")
 _NUMERIC = re.compile(r"^[-+−]?[\d.]*\d(,\d+)?\s*(%|‰)?$|^-$")
 
 
-def table_html(payload: dict) -> Markup:
+def table_html(payload: dict) -> str:
     """A table bundle as a plain HTML table: one header row, index cells as row headers,
     columns of numbers right-aligned (class wm-num), no pandas styling."""
     n_index = payload.get("index_columns", 0)
@@ -128,7 +128,7 @@ def table_html(payload: dict) -> Markup:
 
     rows = [{"cls": rows_cls[i] if i < len(rows_cls) else "", "cells": [cell(i, j, v) for j, v in enumerate(row)]}
             for i, row in enumerate(text)]
-    return Markup(_macros().table(heads, rows, bool(payload.get("sortable"))))
+    return str(_macros().table(heads, rows, bool(payload.get("sortable"))))
 
 
 _JUDGEMENT_CLASSES = {"gunstig": "wm-oordeel-gunstig", "ongunstig": "wm-oordeel-ongunstig", "gelijk": "wm-oordeel-gelijk"}
@@ -226,11 +226,14 @@ def _macros():
 
 
 def script_json(value) -> Markup:
-    """A value as JSON inside a <script>: '</' escaped so that no string ends the script."""
+    """A value as JSON inside a <script>: '</' escaped so that no string ends the script.
+
+    Markup, for a template's context (the public functions that return HTML return str: Markup
+    would escape a str it is added to)."""
     return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
 
 
-def page_head(rel_static: str | None, self_contained: bool, bundle: Path | None = None, charts: bool = True) -> Markup:
+def page_head(rel_static: str | None, self_contained: bool, bundle: Path | None = None, charts: bool = True) -> str:
     """<link>/<script> tags for a page: relative to `_static/`, or inlined when self-contained."""
     context = {"self_contained": self_contained, "charts": charts, "rel_static": rel_static, "css_name": CSS_NAME,
                "js_name": JS_NAME, "vega_name": vega_name()}
@@ -239,7 +242,7 @@ def page_head(rel_static: str | None, self_contained: bool, bundle: Path | None 
         context["css"] = Markup((PACKAGE_STATIC / CSS_NAME).read_text(encoding="utf-8"))
         context["scripts"] = [Markup(src.read_text(encoding="utf-8").replace("</script>", "<\\/script>"))
                               for src in scripts]
-    return Markup(render("head.html.j2", **context))
+    return render("head.html.j2", **context)
 
 
 def _rel(target: Path, start: Path) -> str:
@@ -256,9 +259,9 @@ def embed_options() -> Markup:
     return Markup(_embed_options())
 
 
-def nav_html(rel_root: str | None, gemeente_index: bool = True) -> Markup:
+def nav_html(rel_root: str | None, gemeente_index: bool = True) -> str:
     """Links to the gemeente's landing page (same folder) and to the root index (`rel_root`)."""
-    return Markup(render("nav.html.j2", rel_root=rel_root, gemeente_index=gemeente_index))
+    return render("nav.html.j2", rel_root=rel_root, gemeente_index=gemeente_index)
 
 
 def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_dir: Path | None = None,
@@ -320,8 +323,8 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
                 stem = f"{name}_grafiek{n_chart}"
                 save = [("PNG", "#", f"{stem}.png", f"return wijkmonitor.save('{div}','png','{stem}.png',WM_SOURCE)"),
                         ("SVG", "#", f"{stem}.svg", f"return wijkmonitor.save('{div}','svg','{stem}.svg',WM_SOURCE)")]
-                o["data"] = {"text/html": _macros().chart(div, script_json(data[mime]))
-                                          + _macros().downloads("Grafiek opslaan", save)}
+                o["data"] = {"text/html": str(_macros().chart(div, script_json(data[mime]))
+                                              + _macros().downloads("Grafiek opslaan", save))}
                 o["metadata"] = {}
             elif TABLE_MIME in data and "text/html" in data:
                 n_table += 1
@@ -334,15 +337,16 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
                 else:
                     files[f"{stem}.csv"], files[f"{stem}.xlsx"] = csv, xlsx
                     links = [("CSV", f"{stem}.csv", f"{stem}.csv", None), ("Excel", f"{stem}.xlsx", f"{stem}.xlsx", None)]
-                o["data"] = {"text/html": table_html(payload) + _macros().downloads("Tabel downloaden", links)}
+                o["data"] = {"text/html": str(Markup(table_html(payload)) + _macros().downloads("Tabel downloaden", links))}
             keep.append(o)
         if cell.cell_type == "code":
             cell.outputs = keep
     nb.metadata["title"] = title
     body, _ = html_exporter().from_notebook_node(nb)
     body = _CDN_SCRIPT.sub("", body)
-    page = render("notebook.html.j2", title=title, head=page_head(rel_static, self_contained, bundle, charts=n_chart > 0),
+    page = render("notebook.html.j2", title=title,
+                  head=Markup(page_head(rel_static, self_contained, bundle, charts=n_chart > 0)),
                   charts=n_chart > 0, embed_options=embed_options(), source_line=script_json(source_line),
-                  nav="" if self_contained else nav_html(rel_root), body=Markup(body), source=source.rstrip("."),
+                  nav=Markup("" if self_contained else nav_html(rel_root)), body=Markup(body), source=source.rstrip("."),
                   stamp=time.strftime("%d-%m-%Y %H:%M"), n_table=n_table, n_chart=n_chart)
     return page, files
