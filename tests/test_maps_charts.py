@@ -166,7 +166,7 @@ def test_one_theme_sets_title_and_font(obs):
     """charts/theme: every chart carries one config (title at the start, font, sizes); no chart repeats it."""
     import altair as alt
 
-    from analysis.charts import theme
+    from analysis.charts import profile_charts, theme
 
     assert alt.theme.active == theme.NAME
     spec = maps.ranked_bars(obs, TOT120, "GM0957", meting=1).to_dict()
@@ -176,5 +176,5 @@ def test_one_theme_sets_title_and_font(obs):
     titles = [n for n in dicts(vlc.vegalite_to_scenegraph(spec)["scenegraph"])
               if n.get("marktype") == "text" and n.get("role") == "title-text"]
     assert titles and all(it.get("align") == "left" for n in titles for it in n.get("items", []))
-    source = (maps.__file__)
-    assert 'anchor="start"' not in open(source, encoding="utf-8").read()
+    for module in (maps, profile_charts):
+        assert 'anchor="start"' not in open(module.__file__, encoding="utf-8").read(), module.__name__

@@ -67,7 +67,7 @@ def test_format_units_and_missing():
 
 
 def test_report_values_print_as_the_report_prints_them():
-    """Bijlage 2A/2B: Nederland's 12,0% (0-meting) and Kapel in 't Zand's 25,0% (1-meting), 'tot 120%'."""
+    """Bijlage 2A/2B: Nederland's 12,0% (0-meting) and Donderberg's 25,0% (1-meting), 'tot 120%'."""
     rows = measurements.read_file(paths.ROOT / "data" / "raw" / "GM0957" / "voortgangsrapportage_2025.csv")
     rows = rows[rows["indicator"] == TOT120]
 

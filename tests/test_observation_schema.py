@@ -28,7 +28,7 @@ def test_declared_once():
 def test_roermond_table_follows_the_schema(obs):
     df = _fresh(obs)
     assert observations.validate(df) is not None
-    # a real row: Kapel in 't Zand (WK095704), 'tot 120%', 1-meting 2023 = 25,0% (Bijlage 2B)
+    # a real row: Donderberg (WK095704), 'tot 120%', 1-meting 2023 = 25,0% (Bijlage 2B)
     row = df[(df["area_code"] == "WK095704") & (df["indicator"] == TOT120) & (df["meting"] == 1)]
     assert list(row["value"]) == [25.0]
 

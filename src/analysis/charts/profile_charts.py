@@ -67,7 +67,7 @@ def scorecard_dots(card: pd.DataFrame, wijknaam: str, gemeentenaam: str, width: 
     rule = base.mark_rule(color=GEMEENTE_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))
     head = lab.wrap(f"{wijknaam} tegenover {gemeentenaam} (= 100)", width + 200, 13, bold=True)
     chart = alt.layer(rule, wijk, nl).properties(width=width, title=alt.Title(
-        head, anchor="start", subtitle=lab.wrap("stip = de wijk (groen gunstiger, roze ongunstiger, grijs ongeveer "
+        head, subtitle=lab.wrap("stip = de wijk (groen gunstiger, roze ongunstiger, grijs ongeveer "
                                                 "gelijk); ruit = Nederland; elk cijfer in de periode en volgorde van de tabel", width + 200, 11)))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 
@@ -162,13 +162,13 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
         lines = base.mark_line(strokeWidth=2)
         points = base.mark_point(filled=True, size=40)
         charts.append(alt.layer(lines, points).properties(width=width, height=height,
-                                                          title=alt.Title(title, fontSize=10, anchor="start")))
+                                                          title=alt.Title(title, fontSize=10)))
     kind = "metingen" if (card["kind"] == "meting").any() else "jaren"
     sub = [f"per cijfer een eigen schaal; de punten zijn de {kind} met een cijfer (wijs een punt aan voor periode en waarde)"]
     for note in notes:
         sub += lab.wrap("Let op: " + note, columns * (width + 20), 11)
     chart = alt.concat(*charts, columns=columns, spacing=16).properties(title=alt.Title(
-        f"Verloop: {wname}, {gname} en Nederland", anchor="start", subtitle=sub))
+        f"Verloop: {wname}, {gname} en Nederland", subtitle=sub))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.build import gemeenten
 from analysis.charts import maps
@@ -75,10 +76,11 @@ def _klasse(better) -> str:
 
 
 def _table_rows(obs: pd.DataFrame, ind: str, gemeentecode: str, name: str, wijken: pd.DataFrame,
-                numbers: dict[str, int], hrefs: dict[str, str]) -> tuple[list[str], dict | None]:
+                numbers: dict[str, int], hrefs: dict[str, str]) -> tuple[list[dict], dict | None]:
     """The table's rows: the wijken, most favourable first (rules.compare), then the gemeente and Nederland.
 
-    Returns the rows' HTML and the reference (rules.period.reference, with the period) or None
+    Returns the rows (what templates/gemeente.html.j2 shows of each: name, map number, link,
+    value, judgement, bar; `ref` for the gemeente and Nederland) and the reference (rules.period.reference, with the period) or None
     when no wijk has a value."""
     try:
         c, ref = cmp.wijken(obs, ind, gemeentecode)
@@ -96,16 +98,11 @@ def _table_rows(obs: pd.DataFrame, ind: str, gemeentecode: str, name: str, wijke
 
     def bar(v, better, known):
         if pd.isna(v) or not vmax:
-            return ""
-        col = colour.get(better, GELIJK) if known else GELIJK
-        return f'<span style="width:{max(1.0, abs(v) / vmax * 100):.0f}%;background:{col}"></span>'
+            return None
+        return {"width": f"{max(1.0, abs(v) / vmax * 100):.0f}", "colour": colour.get(better, GELIJK) if known else GELIJK}
 
     rows = []
     for r in t.itertuples():
-        nr = f'<span class="wm-nr" title="nummer op de kaart">{numbers[r.wijkcode]}</span> ' if r.wijkcode in numbers else ""
-        href = hrefs.get(r.wijkcode)
-        wijk = (f'<span class="wm-nowrap">{nr}<a href="{href}">{html.escape(r.wijknaam)}</a></span>' if href
-                else f'{nr}{html.escape(r.wijknaam)} <span class="wm-missing">(nog geen profiel)</span>')
         waarde = fmt(ind, r.value) if pd.notna(r.value) else "geen gegevens"
         if pd.isna(r.value) or not r.known:
             oordeel = "-" if pd.isna(r.value) else ""
@@ -113,8 +110,8 @@ def _table_rows(obs: pd.DataFrame, ind: str, gemeentecode: str, name: str, wijke
             oordeel = _klasse(r.better)
         else:  # no desired direction: only higher or lower
             oordeel = {"below": "lager", "above": "hoger", "about_equal": "ongeveer gelijk"}.get(c["klasse"].get(r.wijkcode), "")
-        rows.append(f'<tr><th scope="row">{wijk}</th><td class="wm-num">{html.escape(waarde)}</td>'
-                    f'<td>{oordeel}</td><td class="wm-bar">{bar(r.value, r.better, r.known)}</td></tr>')
+        rows.append({"name": r.wijknaam, "nr": numbers.get(r.wijkcode), "href": hrefs.get(r.wijkcode), "value": waarde,
+                     "oordeel": oordeel, "bar": bar(r.value, r.better, r.known)})
     if ref is not None:
         at = period.rows_at(obs, ind, ref["meting"], ref["year"])
         gem = period.first_per_area(at[(at["area_code"] == gemeentecode) & (at["status"] == "ok")])
@@ -123,17 +120,13 @@ def _table_rows(obs: pd.DataFrame, ind: str, gemeentecode: str, name: str, wijke
         k = cmp.classify([gv], [ref["value"]], sign)
         g_oordeel = "" if pd.isna(gv) or ref["kind"] == "gemeente" else (
             _klasse(k["better"][0]) if sign else {"below": "lager", "above": "hoger"}.get(k["klasse"][0], "ongeveer gelijk"))
-        rows.append(f'<tr class="wm-ref"><th scope="row">Gemeente {html.escape(name)}</th>'
-                    f'<td class="wm-num">{html.escape(fmt(ind, gv)) if pd.notna(gv) else "geen gegevens"}</td>'
-                    f'<td>{g_oordeel}</td><td class="wm-bar">{bar(gv, k["better"][0], k["klasse"][0] is not None)}</td></tr>')
-        nl_note = "" if ref["kind"] == "zelfde" else f' <span class="wm-note">({html.escape(ref["tekst"])})</span>'
+        rows.append({"ref": True, "name": f"Gemeente {name}", "value": fmt(ind, gv) if pd.notna(gv) else "geen gegevens",
+                     "oordeel": g_oordeel, "bar": bar(gv, k["better"][0], k["klasse"][0] is not None)})
         if ref.get("name") == "Nederland" or ref["kind"] != "gemeente":
-            rows.append(f'<tr class="wm-ref"><th scope="row">Nederland{nl_note}</th>'
-                        f'<td class="wm-num">{html.escape(fmt(ind, ref["value"]))}</td><td></td>'
-                        f'<td class="wm-bar">{bar(ref["value"], None, False)}</td></tr>')
+            rows.append({"ref": True, "name": "Nederland", "note": None if ref["kind"] == "zelfde" else ref["tekst"],
+                         "value": fmt(ind, ref["value"]), "oordeel": "", "bar": bar(ref["value"], None, False)})
         else:
-            rows.append(f'<tr class="wm-ref"><th scope="row">Nederland</th><td class="wm-num">geen gegevens</td>'
-                        '<td></td><td class="wm-bar"></td></tr>')
+            rows.append({"ref": True, "name": "Nederland", "value": "geen gegevens", "oordeel": "", "bar": None})
     return rows, ref
 
 
@@ -178,55 +171,33 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     numbers = maps.map_numbers(web)
     rows, ref = _table_rows(obs, ind, gemeentecode, name, wijken, numbers, hrefs)
     period_label = ref["period"] if ref else "geen gegevens"
+    why = None
     try:
         spec = maps.choropleth(obs, ind, gemeentecode, shapes=web, links=hrefs).to_dict()
     except NoDataError as exc:
         spec, why = None, str(exc)
     missing = [w for w, c in zip(wijken["wijknaam"], wijken["wijkcode"]) if c not in hrefs]
-    cards = []
-    for stem, label, what in links:
-        if (page_dir / f"{stem}.html").is_file():
-            cards.append(f'<li><a href="{stem}.html">{label}</a><br><span class="wm-note">{what}</span></li>')
-        else:
-            cards.append(f'<li>{label}<br><span class="wm-note">nog niet beschikbaar</span></li>')
+    cards = [{"stem": stem, "label": label, "about": what, "available": (page_dir / f"{stem}.html").is_file()}
+             for stem, label, what in links]
     n_prof = len(hrefs)
     meta = {"code": gemeentecode, "name": name, "profiles": n_prof, "wijken": len(wijken),
             "headline": e["label"], "period": period_label,
-            "pages": [stem for stem, _, _ in links if (page_dir / f"{stem}.html").is_file()],
+            "pages": [c["stem"] for c in cards if c["available"]],
             "country": country_figures(obs, gemeentecode)}
     direction = {"lower": "lager is gunstiger", "higher": "hoger is gunstiger"}.get(e["direction"])
-    order = "Wijken van gunstig naar ongunstig" if direction else "Wijken van hoog naar laag (geen gewenste richting)"
-    ref_text = (f"vergeleken met {ref['short']}" + (f", {direction}" if direction else "")) if ref else ""
-    versus = f"t.o.v. {ref['short']}" if ref else "t.o.v. Nederland"
-    numbered = (" Een nummer voor de naam is het nummer van de wijk op de kaart (zoals op de andere kaarten)."
-                if numbers else "")
-    body = [
-        f"<h1>Wijkmonitor {html.escape(name)}</h1>",
-        f"<p>Gemeente {html.escape(name)} ({gemeentecode}): {n_prof} van de {len(wijken)} wijken hebben een wijkprofiel. "
-        "Klik op een wijk in de kaart of in de tabel om het wijkprofiel te openen.</p>",
-        '<ul class="wm-cards">' + "".join(cards) + "</ul>",
-        f"<h2>{html.escape(e['label'])} per wijk, {html.escape(period_label)}</h2>",
-        '<div class="wm-grid"><div class="wm-grid-map">'
-        + ('<div id="kaart" class="wm-chart"></div>' if spec else f'<p class="wm-note">Geen kaart: {html.escape(why)}.</p>')
-        + "</div>",
-        f'<div class="wm-grid-table"><p class="wm-note">{order}{", " + html.escape(ref_text) if ref_text else ""}.{numbered}</p>'
-        f'<div class="wm-table-wrap"><table class="wm-table wm-landing"><thead><tr><th scope="col">Wijk</th>'
-        f'<th scope="col" class="wm-num">{html.escape(column)}</th><th scope="col">{html.escape(versus)}</th>'
-        '<th scope="col"><span class="wm-hidden">staaf</span></th></tr></thead><tbody>' + "\n".join(rows)
-        + "</tbody></table></div></div></div>",
-    ]
-    if missing:
-        body.append(f'<p class="wm-note">Nog geen wijkprofiel voor: {html.escape(", ".join(missing))}.</p>')
-    if spec:
-        spec_js = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-        body.append(f'<script>wijkmonitor.embed("kaart", {spec_js}, WM_OPTS);</script>')
-    head = (webpage.page_head(webpage._rel(reports_root / webpage.STATIC_DIR, page_dir), False)
-            + f"\n<script>var WM_OPTS = {webpage._embed_options()};</script>"
-            + f'\n<meta name="{META}" content="{html.escape(json.dumps(meta, ensure_ascii=False))}">')
-    nav = webpage.nav_html(webpage._rel(reports_root, page_dir), gemeente_index=False)
-    footer = (f"Bronnen: CBS; CBS/Kadaster (PDOK), CC BY 4.0; gemeente {html.escape(name)}. "
-              f"Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}.")
-    page = webpage._shell(f"Wijkmonitor {name}", "\n".join(body), head, nav, footer)
+    page = webpage.render(
+        "gemeente.html.j2", title=f"Wijkmonitor {name}", name=name, code=gemeentecode, n_prof=n_prof,
+        n_wijken=len(wijken), cards=cards, label=e["label"], period=period_label, spec=webpage.script_json(spec) if spec else None,
+        why=why, rows=rows, missing=missing, column=column,
+        order="Wijken van gunstig naar ongunstig" if direction else "Wijken van hoog naar laag (geen gewenste richting)",
+        ref_text=(f"vergeleken met {ref['short']}" + (f", {direction}" if direction else "")) if ref else "",
+        versus=f"t.o.v. {ref['short']}" if ref else "t.o.v. Nederland",
+        numbered=(" Een nummer voor de naam is het nummer van de wijk op de kaart (zoals op de andere kaarten)."
+                  if numbers else ""),
+        head=Markup(webpage.page_head(webpage.rel(reports_root / webpage.STATIC_DIR, page_dir), False)),
+        embed_options=webpage.embed_options(), meta_name=META, meta=json.dumps(meta, ensure_ascii=False),
+        nav=Markup(webpage.nav_html(webpage.rel(reports_root, page_dir), gemeente_index=False)),
+        stamp=time.strftime("%d-%m-%Y %H:%M"))
     return write_text_atomic(page_dir / "index.html", page)
 
 
@@ -302,51 +273,25 @@ def write_root_index(reports_root: Path, links) -> Path:
 
     rows = []
     for g in gms:
-        code = html.escape(g["code"])
-        name = html.escape(g["name"])
-        first = f'<a href="{code}/index.html">{name}</a>' if g["index"] else name
-        linked = " · ".join(f'<a href="{code}/{stem}.html">{lab}</a>' for stem, lab, _ in links if stem in g["pages"])
-        wijken = f"{g['profiles']} van {g['wijken']}" if g.get("wijken") else str(g["profiles"])
         v = figure(g)
-        fig = html.escape(fmt(ind, v)) if ind and v == v else "-"
-        linked = f'<br><span class="wm-links">{linked}</span>' if linked else ""
-        rows.append(f'<tr data-zoek="{name} {code}"><th scope="row">{first}{linked}</th><td class="wm-code">{code}</td>'
-                    f'<td class="wm-num">{wijken}</td><td class="wm-num">{fig}</td></tr>')
-    n = len(gms)
-    intro = (f"<p>Rapporten voor {n} gemeente{'n' if n != 1 else ''}. Klik op een gemeente in de kaart of kies "
-             "er een in de lijst voor de kaart met haar wijken en de wijkprofielen.</p>" if gms
-             else "<p>Er zijn nog geen rapporten gemaakt.</p>")
-    fig_head = f"{label}, {year}" if ind else "CBS-cijfer"
-    table = ('<div class="wm-table-wrap"><table class="wm-table wm-country" id="gemeenten"><thead><tr>'
-             '<th scope="col">Gemeente</th><th scope="col" class="wm-code">Code</th><th scope="col" class="wm-num">Wijkprofielen</th>'
-             f'<th scope="col" class="wm-num wm-figure">{html.escape(fig_head)}</th>'
-             "</tr></thead><tbody>\n" + "\n".join(rows) + "</tbody></table></div>")
-    search = ('<p class="wm-search"><label for="zoek">Zoek een gemeente</label> '
-              '<input id="zoek" type="search" placeholder="naam of code" autocomplete="off"> '
-              '<span id="aantal" class="wm-note" aria-live="polite"></span></p>')
-    script = ""
+        rows.append({"code": g["code"], "name": g["name"], "index": g["index"],
+                     "links": [(stem, lab) for stem, lab, _ in links if stem in g["pages"]],
+                     "wijken": f"{g['profiles']} van {g['wijken']}" if g.get("wijken") else str(g["profiles"]),
+                     "figure": fmt(ind, v) if ind and v == v else "-"})
+    context = {"spec": None}
     try:
         geo = country_script(reports_root)
         reported = pd.DataFrame({"gemeentecode": [g["code"] for g in gms], "naam": [g["name"] for g in gms],
                                  "href": [f"{g['code']}/index.html" if g["index"] else None for g in gms],
                                  "value": [figure(g) for g in gms]})
         spec = maps.country_map(reported, ind, year, nl)
-        spec_js = json.dumps(spec, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-        where = "per gemeente, " + str(year) + ", vergeleken met Nederland" if ind else ""
-        kaart = ('<div class="wm-grid-map"><div id="kaart" class="wm-chart"></div>'
-                 f'<p class="wm-note">{html.escape(label + " " + where + ". ") if ind else ""}'
-                 "Wijs een gemeente aan voor haar naam; klik voor haar startpagina.</p></div>")
-        script = (f'\n<script src="{webpage.STATIC_DIR}/{geo.name}"></script>'
-                  f'\n<script>var WM_OPTS = {webpage._embed_options()};</script>')
-        tail = (f'<script>var spec = {spec_js};\nspec.datasets.{maps.COUNTRY_DATA} = WM_GEMEENTEN;\n'
-                'wijkmonitor.embed("kaart", spec, WM_OPTS);</script>')
+        context = {"spec": webpage.script_json(spec), "geo_name": geo.name, "country_data": maps.COUNTRY_DATA,
+                   "map_note": f"{label} per gemeente, {year}, vergeleken met Nederland. " if ind else ""}
     except Exception as exc:  # no outlines: the list still works
-        kaart = f'<p class="wm-note">Geen kaart van de gemeenten: {html.escape(str(exc))}.</p>'
-        tail = ""
-    body = ("<h1>Wijkmonitor</h1>" + intro
-            + (f'<div class="wm-grid">{kaart}<div class="wm-grid-table">{search}{table}</div></div>' if gms else "")
-            + tail + '<script>wijkmonitor.filter("zoek", "gemeenten", "aantal");</script>')
-    head = webpage.page_head(webpage.STATIC_DIR, False, charts=True) + script
-    footer = ("Bronnen: CBS; CBS/Kadaster (PDOK), CC BY 4.0; de gemeenten. "
-              f"Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}.")
-    return write_text_atomic(reports_root / "index.html", webpage._shell("Wijkmonitor", body, head, "", footer))
+        context["map_error"] = str(exc)
+    page = webpage.render("country.html.j2", title="Wijkmonitor", gemeenten=rows,
+                          figure_head=f"{label}, {year}" if ind else "CBS-cijfer",
+                          head=Markup(webpage.page_head(webpage.STATIC_DIR, False, charts=True)),
+                          static_dir=webpage.STATIC_DIR,
+                          embed_options=webpage.embed_options(), stamp=time.strftime("%d-%m-%Y %H:%M"), **context)
+    return write_text_atomic(reports_root / "index.html", page)

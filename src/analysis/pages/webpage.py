@@ -5,13 +5,13 @@ from `reports/_static/` by a relative link, so a copied reports folder works fro
 without internet. `self_contained=True` inlines both (one file, e.g. for e-mail; tables then
 download from data: links). Every table with a data bundle (`display.TABLE_MIME`) gets CSV and
 Excel files beside the page and links under it; every chart gets PNG/SVG links that save the
-drawn chart with a source line.
+drawn chart with a source line. The HTML comes from the jinja2 templates in `templates/`
+(autoescaped: text is escaped there, HTML that is already HTML is passed as Markup).
 """
 from __future__ import annotations
 
 import base64
 import functools
-import html
 import io
 import json
 import os
@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 import vl_convert as vlc
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from analysis.core import paths
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
@@ -114,22 +116,19 @@ def table_html(payload: dict) -> str:
     for j in range(len(cols)):
         vals = [r[j].strip() for r in text if r[j].strip() not in ("", "-", "geen gegevens", "n.v.t.")]
         num.append(j >= n_index and bool(vals) and sum(bool(_NUMERIC.match(v)) for v in vals) * 2 >= len(vals))
-    cls = [' class="wm-num"' if n else "" for n in num]
-    head = "".join(f'<th scope="col"{cls[j]}>{html.escape(str(c)[:1].upper() + str(c)[1:])}</th>'
-                   for j, c in enumerate(cols))
+    heads = [{"name": str(c)[:1].upper() + str(c)[1:], "num": num[j]} for j, c in enumerate(cols)]
     extra = payload.get("classes") or {}  # css classes per row ("_row") and per cell of a column
     rows_cls = extra.get("_row") or []
 
-    def td(i: int, j: int, v: str) -> str:
+    def cell(i: int, j: int, v: str) -> dict:
+        if j < n_index:
+            return {"header": True, "text": v}
         own = extra.get(str(cols[j])) or []
         return _cell(str(cols[j]), v, ["wm-num" if num[j] else "", own[i] if i < len(own) else ""])
 
-    body = "\n".join((f'<tr class="{html.escape(rows_cls[i])}">' if i < len(rows_cls) and rows_cls[i] else "<tr>")
-                     + "".join(f'<th scope="row">{html.escape(v)}</th>' if j < n_index else td(i, j, v)
-                               for j, v in enumerate(row)) + "</tr>" for i, row in enumerate(text))
-    table_cls = "wm-table wm-sortable" if payload.get("sortable") else "wm-table"
-    return (f'<div class="wm-table-wrap"><table class="{table_cls}"><thead><tr>{head}</tr></thead><tbody>\n'
-            f'{body}\n</tbody></table></div>')
+    rows = [{"cls": rows_cls[i] if i < len(rows_cls) else "", "cells": [cell(i, j, v) for j, v in enumerate(row)]}
+            for i, row in enumerate(text)]
+    return str(_macros().table(heads, rows, bool(payload.get("sortable"))))
 
 
 _JUDGEMENT_CLASSES = {"gunstig": "wm-oordeel-gunstig", "ongunstig": "wm-oordeel-ongunstig", "gelijk": "wm-oordeel-gelijk"}
@@ -137,22 +136,19 @@ _SOURCE_REF = re.compile(r"\[(\d+)\]")
 _CHANGE = re.compile(r"^([↑↓=]?)\s*(gunstig|ongunstig|gelijk)$")
 
 
-def _td(classes: list[str]) -> str:
-    c = " ".join(x for x in classes if x)
-    return f'<td class="{html.escape(c)}">' if c else "<td>"
-
-
-def _cell(column: str, v: str, classes: list[str]) -> str:
-    """A data cell: a judgement in its colour (after the direction arrow, which keeps the text
-    colour), a source number as a link to the page's source list."""
+def _cell(column: str, v: str, classes: list[str]) -> dict:
+    """A data cell for templates/macros.html.j2: a judgement in its colour (after the direction
+    arrow, which keeps the text colour), a source number as a link to the page's source list."""
     m = _CHANGE.match(v)
     if m:
         arrow, word = m.groups()
-        return (_td(["wm-verandering", *classes]) + (arrow + " " if arrow else "")
-                + f'<span class="{_JUDGEMENT_CLASSES[word]}">{word}</span></td>')
+        return {"cls": " ".join(x for x in ["wm-verandering", *classes] if x), "arrow": arrow, "word": word,
+                "word_cls": _JUDGEMENT_CLASSES[word]}
+    out = {"cls": " ".join(x for x in classes if x), "text": v}
     if column == "Bron" and _SOURCE_REF.search(v):
-        return _td(classes) + _SOURCE_REF.sub(r'<a class="wm-bron" href="#bron-\1">[\1]</a>', html.escape(v)) + "</td>"
-    return _td(classes) + f"{html.escape(v)}</td>"
+        pieces = _SOURCE_REF.split(v)  # text, number, text, number, ..., text
+        out["parts"] = [(p, None) if k % 2 == 0 else ("", p) for k, p in enumerate(pieces) if p or k % 2]
+    return out
 
 
 def format_number(v: float) -> str:
@@ -212,47 +208,60 @@ def _table_files(payload: dict) -> tuple[bytes, bytes]:
     return csv, buf.getvalue()
 
 
-def _downloads(kind: str, links: list[tuple[str, str, str, str | None]]) -> str:
-    parts = [f'<a href="{html.escape(href)}" download="{html.escape(name)}"'
-             + (f' onclick="{html.escape(onclick)}"' if onclick else "") + f">{label}</a>"
-             for label, href, name, onclick in links]
-    return f'<p class="wm-downloads">{kind}: ' + " · ".join(parts) + "</p>"
+@functools.cache
+def templates() -> Environment:
+    """The page templates (`pages/templates/*.html.j2`), autoescaped."""
+    return Environment(loader=PackageLoader("analysis.pages", "templates"),
+                       autoescape=select_autoescape(["html", "html.j2"], default_for_string=True),
+                       trim_blocks=True, lstrip_blocks=True)
 
 
-def _shell(title: str, body: str, head: str, nav: str, footer: str) -> str:
-    return ("<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(title)}</title>\n{head}\n</head>\n<body>\n{nav}\n"
-            f"<main class=\"wm-page\">\n{body}\n</main>\n<footer class=\"wm-footer\">{footer}</footer>\n</body></html>\n")
+def render(template: str, **context) -> str:
+    """A template of `pages/templates/` filled in (text escaped; Markup passed as it is)."""
+    return templates().get_template(template).render(**context)
+
+
+def _macros():
+    return templates().get_template("macros.html.j2").module
+
+
+def script_json(value) -> Markup:
+    """A value as JSON inside a <script>: '</' escaped so that no string ends the script.
+
+    Markup, for a template's context (the public functions that return HTML return str: Markup
+    would escape a str it is added to)."""
+    return Markup(json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/"))
 
 
 def page_head(rel_static: str | None, self_contained: bool, bundle: Path | None = None, charts: bool = True) -> str:
     """<link>/<script> tags for a page: relative to `_static/`, or inlined when self-contained."""
+    context = {"self_contained": self_contained, "charts": charts, "rel_static": rel_static, "css_name": CSS_NAME,
+               "js_name": JS_NAME, "vega_name": vega_name()}
     if self_contained:
-        css = (PACKAGE_STATIC / CSS_NAME).read_text(encoding="utf-8")
-        head = f"<style>\n{css}\n</style>"
-        if charts:
-            for src in (Path(bundle or vega_bundle()), PACKAGE_STATIC / JS_NAME):
-                head += "\n<script>" + src.read_text(encoding="utf-8").replace("</script>", "<\\/script>") + "</script>"
-        return head
-    head = f'<link rel="stylesheet" href="{rel_static}/{CSS_NAME}">'
-    if charts:
-        head += f'\n<script src="{rel_static}/{vega_name()}"></script>\n<script src="{rel_static}/{JS_NAME}"></script>'
-    return head
+        scripts = [Path(bundle or vega_bundle()), PACKAGE_STATIC / JS_NAME] if charts else []
+        context["css"] = Markup((PACKAGE_STATIC / CSS_NAME).read_text(encoding="utf-8"))
+        context["scripts"] = [Markup(src.read_text(encoding="utf-8").replace("</script>", "<\\/script>"))
+                              for src in scripts]
+    return render("head.html.j2", **context)
 
 
 def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(Path(target).resolve(), Path(start).resolve())).as_posix()
 
 
+def rel(target: Path, start: Path) -> str:
+    """`target` relative to `start`, as a URL path."""
+    return _rel(target, start)
+
+
+def embed_options() -> Markup:
+    """The vega-embed options of every page (svg, no actions, Dutch number format), as JSON."""
+    return Markup(_embed_options())
+
+
 def nav_html(rel_root: str | None, gemeente_index: bool = True) -> str:
     """Links to the gemeente's landing page (same folder) and to the root index (`rel_root`)."""
-    links = []
-    if gemeente_index:
-        links.append('<a href="index.html">&larr; Startpagina van de gemeente</a>')
-    if rel_root not in (None, "", "."):
-        links.append(f'<a href="{rel_root}/index.html">Alle gemeenten</a>')
-    return '<nav class="wm-nav">' + "".join(links) + "</nav>"
+    return render("nav.html.j2", rel_root=rel_root, gemeente_index=gemeente_index)
 
 
 def to_html(nb_path: Path, title: str, reports_root: Path | None = None, page_dir: Path | None = None,
@@ -311,13 +320,11 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
             if mime is not None:
                 n_chart += 1
                 div = f"vis{n_chart}"
-                spec = json.dumps(data[mime], ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
                 stem = f"{name}_grafiek{n_chart}"
                 save = [("PNG", "#", f"{stem}.png", f"return wijkmonitor.save('{div}','png','{stem}.png',WM_SOURCE)"),
                         ("SVG", "#", f"{stem}.svg", f"return wijkmonitor.save('{div}','svg','{stem}.svg',WM_SOURCE)")]
-                o["data"] = {"text/html": f'<div id="{div}" class="wm-chart"></div>'
-                                          f'<script>wijkmonitor.embed("{div}", {spec}, WM_OPTS);</script>'
-                                          + _downloads("Grafiek opslaan", save)}
+                o["data"] = {"text/html": str(_macros().chart(div, script_json(data[mime]))
+                                              + _macros().downloads("Grafiek opslaan", save))}
                 o["metadata"] = {}
             elif TABLE_MIME in data and "text/html" in data:
                 n_table += 1
@@ -330,20 +337,16 @@ def to_page(nb_path: Path, title: str, rel_static: str | None = "../_static", se
                 else:
                     files[f"{stem}.csv"], files[f"{stem}.xlsx"] = csv, xlsx
                     links = [("CSV", f"{stem}.csv", f"{stem}.csv", None), ("Excel", f"{stem}.xlsx", f"{stem}.xlsx", None)]
-                o["data"] = {"text/html": table_html(payload) + _downloads("Tabel downloaden", links)}
+                o["data"] = {"text/html": str(Markup(table_html(payload)) + _macros().downloads("Tabel downloaden", links))}
             keep.append(o)
         if cell.cell_type == "code":
             cell.outputs = keep
     nb.metadata["title"] = title
     body, _ = html_exporter().from_notebook_node(nb)
     body = _CDN_SCRIPT.sub("", body)
-    head = page_head(rel_static, self_contained, bundle, charts=n_chart > 0)
-    if n_chart:
-        head += (f"\n<script>var WM_OPTS = {_embed_options()};\n"
-                 f"var WM_SOURCE = {json.dumps(source_line, ensure_ascii=False)};</script>")
-    footer = f"{html.escape(source.rstrip('.'))}. Gemaakt met wijkmonitor op {time.strftime('%d-%m-%Y %H:%M')}."
-    if n_table or n_chart:
-        footer += " Onder elke tabel en grafiek staan links om die op te slaan" + (
-            " (tabellen als CSV en Excel, grafieken als PNG en SVG)." if n_table and n_chart else ".")
-    nav = "" if self_contained else nav_html(rel_root)
-    return _shell(title, body, head, nav, footer), files
+    page = render("notebook.html.j2", title=title,
+                  head=Markup(page_head(rel_static, self_contained, bundle, charts=n_chart > 0)),
+                  charts=n_chart > 0, embed_options=embed_options(), source_line=script_json(source_line),
+                  nav=Markup("" if self_contained else nav_html(rel_root)), body=Markup(body), source=source.rstrip("."),
+                  stamp=time.strftime("%d-%m-%Y %H:%M"), n_table=n_table, n_chart=n_chart)
+    return page, files
