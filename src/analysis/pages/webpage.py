@@ -138,9 +138,10 @@ _CHANGE = re.compile(r"^([↑↓=]?)\s*(gunstig|ongunstig|gelijk)$")
 
 def _cell(column: str, v: str, classes: list[str]) -> dict:
     """A data cell for templates/macros.html.j2: a judgement in its colour (after the direction
-    arrow, which keeps the text colour), a source number as a link to the page's source list."""
+    arrow, which keeps the text colour), a source number as a link to the page's source list. A
+    table that colours its own cells (the profile's scorecard) keeps its classes."""
     m = _CHANGE.match(v)
-    if m:
+    if m and not [c for c in classes if c and c != "wm-num"]:
         arrow, word = m.groups()
         return {"cls": " ".join(x for x in ["wm-verandering", *classes] if x), "arrow": arrow, "word": word,
                 "word_cls": _JUDGEMENT_CLASSES[word]}
