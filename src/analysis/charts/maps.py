@@ -147,12 +147,15 @@ def _jsonable(v):
 
 def label_layers(shapes, width: int, height: int, code_col: str = "wijkcode", name_col: str = "wijknaam",
                  font_size: float = 10, highlight: str | None = None,
-                 links: dict | None = None) -> tuple[list, list[str], pd.DataFrame]:
+                 links: dict | None = None, numbers: bool = True) -> tuple[list, list[str], pd.DataFrame]:
     """Text layers (white halo below, text above) of labels placed without overlap, and the key lines.
 
-    `links`: code -> page; a click on a label opens it (as a click on the area does)."""
+    `links`: code -> page; a click on a label opens it (as a click on the area does). `numbers`
+    False: names only, no numbered areas and no key (the tooltip names every area)."""
     placed = lab.place(shapes, width, height, code_col, name_col, font_size=font_size, first=highlight,
                        avoid=[highlight] if highlight else [])
+    if not numbers:
+        placed = placed.assign(soort=placed["soort"].replace("nummer", "geen"))
     df = placed[placed["soort"] != "geen"][[code_col, name_col, "tekst", "soort", "lon", "lat", "font_size"]].copy()
     df["gekozen"] = df[code_col] == highlight
     if links is not None:
@@ -665,12 +668,12 @@ def locator(gemeentecode: str, wijkcode: str, year: int = BOUNDARY_YEAR, width: 
         color=_cond(alt.ColorValue, "datum.properties.gekozen", WIJK_COLOUR, "#d9d9d9"),
         tooltip=alt.Tooltip("properties.wijknaam:N", title="Wijk")).project(type="mercator")
     text_layers, key_lines, _ = label_layers(shapes, width, height, highlight=wijkcode)
+    if len(key_lines) > 10:  # a long key (Amsterdam numbers 60 wijken) would be wider than a phone:
+        text_layers, key_lines, _ = label_layers(shapes, width, height, highlight=wijkcode, numbers=False)
     naam = shapes.loc[shapes["gekozen"], "wijknaam"]
     title = f"Ligging van {naam.iloc[0]} in de gemeente" if len(naam) else "Ligging in de gemeente"
     layer = alt.layer(m, *text_layers).properties(width=width, height=height, title=alt.Title(title))
-    # A long key (Amsterdam numbers 60 wijken) in columns over the page's width rather than one long column.
-    key_width = max(width, 640) if len(key_lines) > 10 else width
-    return _with_source(_with_key(layer, _key_chart(key_lines, key_width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
+    return _with_source(_with_key(layer, _key_chart(key_lines, width)), f"Bron: wijkgrenzen CBS/PDOK {year}")
 
 
 def age_chart(ages: pd.DataFrame) -> alt.Chart:
