@@ -67,9 +67,9 @@ def _wait_for(cond, timeout: float, step: float = 0.2):
     return cond()
 
 
-def _start_run(out: Path, *extra) -> subprocess.Popen:
+def _start_run(out: Path, *extra, sleep: str = SLOW["WIJKMONITOR_PROBE_SLEEP"]) -> subprocess.Popen:
     return subprocess.Popen([PY, "-m", "analysis", "run", "--out", str(out), "--jobs", "2", "--force",
-                             "--notebooks", str(PROBES), *extra], env={**os.environ, **SLOW},
+                             "--notebooks", str(PROBES), *extra], env={**os.environ, "WIJKMONITOR_PROBE_SLEEP": sleep},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -91,9 +91,9 @@ def _cleanup(proc, pids):
 
 
 @contextlib.contextmanager
-def _running(out: Path):
+def _running(out: Path, sleep: str = SLOW["WIJKMONITOR_PROBE_SLEEP"]):
     """A run started on `out`, once its workers and kernels are up: (process, their pids); killed after."""
-    proc, pids = _start_run(out), set()
+    proc, pids = _start_run(out, sleep=sleep), set()
     try:
         pids = _wait_for(lambda: _kernels_up(proc), 120)
         yield proc, pids
@@ -115,7 +115,8 @@ def test_kill_9_of_the_run_ends_workers_and_kernels(tmp_path):
 
 
 def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
-    with _running(tmp_path) as (proc, pids):
+    # 4 s a probe: on a loaded machine the 12 probes must not all be done before the signal lands
+    with _running(tmp_path, sleep="4") as (proc, pids):
         manifest = tmp_path / "GM0957" / ".manifest.json"
         _wait_for(lambda: manifest.is_file() and json.loads(manifest.read_text()), 120, 0.1)
         t0 = time.monotonic()
