@@ -1,6 +1,6 @@
 """Generations: a folder's outputs replaced together, by switching one pointer.
 
-    data/processed/GM0957/
+    data/processed/<GM>/
         current -> gen-1764206400123456789-4242    (a relative symlink: the one pointer)
         gen-1764206400123456789-4242/              observations.parquet, observations.csv, ...
         gen-1764200000000000000-4100/              the previous generation (kept)

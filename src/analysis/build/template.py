@@ -187,7 +187,7 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m analysis sjabloon",
                                      description="Meetsjabloon (Excel + CSV) voor de volgende meting van een gemeente")
-    parser.add_argument("--gemeente", required=True, help="CBS-gemeentecode met een monitor.yml, bijv. GM0957")
+    parser.add_argument("--gemeente", required=True, help="CBS-gemeentecode met een monitor.yml, bijv. GM0000")
     parser.add_argument("--meting", type=int, default=None,
                         help="metingnummer (standaard: de meting na de laatste in de data)")
     parser.add_argument("--reeks", default=None, help="metingreeks uit monitor.yml (standaard de eerste)")
