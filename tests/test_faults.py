@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -114,8 +115,6 @@ def test_kill_9_of_the_run_ends_workers_and_kernels(tmp_path):
         assert after == listing and not [n for n in after if n.endswith(".tmp")]
 
 
-@pytest.mark.xfail(reason="regression of this turn: a SIGINT to the run's parent is sometimes only acted on "
-                          "after the notebooks finish (exit 0) or after 10-20 s; to be fixed", strict=False)
 def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
     # 4 s a probe: on a loaded machine the 12 probes must not all be done before the signal lands
     with _running(tmp_path, sleep="4") as (proc, pids):
@@ -123,10 +122,8 @@ def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
         _wait_for(lambda: manifest.is_file() and json.loads(manifest.read_text()), 120, 0.1)
         t0 = time.monotonic()
         os.kill(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=90)
-        # Not a speed goal. Known regression of this turn: the stop now takes ~20 s with 4 s probes
-        # (it waits for notebooks under way instead of abandoning them); the bound only catches a hang.
-        assert time.monotonic() - t0 < 60
+        _, err = proc.communicate(timeout=30)
+        assert time.monotonic() - t0 < 6  # notebooks under way are abandoned, not waited for
         assert proc.returncode == 130
         lines = [ln for ln in err.splitlines() if ln.strip() and "notebooks:" not in ln and "\r" not in ln]
         assert len(lines) == 1 and lines[0].startswith("afgebroken: "), err[-2000:]
@@ -137,6 +134,22 @@ def test_ctrl_c_to_the_parent_alone_stops_in_seconds_with_one_line(tmp_path):
         for name in kept:
             assert (tmp_path / "GM0957" / f"{name}.html").is_file()
         assert _wait_for(lambda: not [p for p in pids if _alive(p)], 10)
+
+
+def test_a_swallowed_ctrl_c_still_stops_the_executor_within_a_second():
+    """A KeyboardInterrupt raised inside a finalizer is lost ("Exception ignored in"); the signal
+    handler also sets the run's `stopping` flag, which the executor polls while it waits."""
+    from analysis.batch import executors
+
+    ex, stopping = executors.LocalExecutor(1, str(PROBES)), threading.Event()
+    try:
+        threading.Timer(0.5, stopping.set).start()
+        t0 = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            list(ex.run(time.sleep, [(60,)], stopping))
+        assert time.monotonic() - t0 < 2
+    finally:
+        ex.abort()
 
 
 def test_second_run_waits_or_refuses(tmp_path):

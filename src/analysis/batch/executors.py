@@ -19,7 +19,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import as_completed as _cf_as_completed
+from concurrent.futures import FIRST_COMPLETED
+from concurrent.futures import wait as _cf_wait
 
 from analysis.batch import kernels
 from analysis.batch.failures import RunError
@@ -84,12 +85,22 @@ class LocalExecutor:
         self.jobs = jobs
         self.pool = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(notebook_dir,))
 
-    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
-        """Yield (index, result) as tasks finish; a raised exception is yielded as the result."""
+    def run(self, fn: Callable, argslist: Iterable[tuple],
+            stopping: threading.Event | None = None) -> Iterator[tuple[int, object]]:
+        """Yield (index, result) as tasks finish; a raised exception is yielded as the result.
+
+        With `stopping`: checked every 0.2 s while waiting; once set, KeyboardInterrupt."""
         futs = {self.pool.submit(fn, *args): i for i, args in enumerate(argslist)}
-        for fut in _cf_as_completed(futs):
-            exc = fut.exception()
-            yield futs[fut], (exc if exc is not None else fut.result())
+        pending = set(futs)
+        while pending:
+            done, pending = _cf_wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=futs.__getitem__):
+                if stopping is not None and stopping.is_set():
+                    raise KeyboardInterrupt
+                exc = fut.exception()
+                yield futs[fut], (exc if exc is not None else fut.result())
+            if stopping is not None and stopping.is_set():
+                raise KeyboardInterrupt
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
@@ -144,7 +155,8 @@ class DaskExecutor:
         self.jobs = max(sum(self.client.nthreads().values()), 1)
         self.futures = []
 
-    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
+    def run(self, fn: Callable, argslist: Iterable[tuple],
+            stopping: threading.Event | None = None) -> Iterator[tuple[int, object]]:
         from distributed import as_completed
 
         argslist = list(argslist)
@@ -161,6 +173,8 @@ class DaskExecutor:
             else:
                 yield index[fut.key], res
             fut.release()
+            if stopping is not None and stopping.is_set():
+                raise KeyboardInterrupt
 
     def close(self) -> None:
         if self.own_client:
@@ -208,8 +222,9 @@ class LocalDaskExecutor:
             raise
         self.jobs = self.inner.jobs
 
-    def run(self, fn: Callable, argslist: Iterable[tuple]) -> Iterator[tuple[int, object]]:
-        return self.inner.run(fn, argslist)
+    def run(self, fn: Callable, argslist: Iterable[tuple],
+            stopping: threading.Event | None = None) -> Iterator[tuple[int, object]]:
+        return self.inner.run(fn, argslist, stopping)
 
     def close(self) -> None:
         try:

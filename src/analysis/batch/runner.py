@@ -419,6 +419,9 @@ class _Run:
     rebuilt: set[str] = field(default_factory=set)  # gemeenten whose processed data this run built
     done: int = 0
     total: int = 0
+    # set by Ctrl-C/SIGTERM: a KeyboardInterrupt raised inside a finalizer is lost ("Exception
+    # ignored in ..."), so the run also polls this flag and stops within a fraction of a second
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jobs: int | None = None,
@@ -438,7 +441,7 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
     run = _plan(gemeentecode, wijken, out_dir, notebook_dir, tasks, gemeenten, quiet, debug)
     skip_slow_imports()  # this process imports nbformat too
     jobs = jobs or os.cpu_count() or 1
-    with locks.hold(run.root_dir, wait=wait, what="run"), _sigterm_as_ctrl_c():
+    with locks.hold(run.root_dir, wait=wait, what="run"), _interrupts(run.stopping):
         try:
             if build:
                 _build(run, jobs, scheduler)
@@ -447,6 +450,8 @@ def run_all(gemeentecode: str | None = None, wijken: list[str] | None = None, jo
             todo += _repair(run)
             run.total = len(todo)
             _execute(run, todo, jobs, scheduler, quiet)
+            if run.stopping.is_set():
+                raise KeyboardInterrupt
         except KeyboardInterrupt:
             _abort(run)
             for gm, m in run.manifests.items():
@@ -488,20 +493,24 @@ def _plan(gemeentecode, wijken, out_dir, notebook_dir, tasks, gemeenten, quiet, 
 
 
 @contextlib.contextmanager
-def _sigterm_as_ctrl_c():
-    """SIGTERM stops the run as Ctrl-C does (only the main thread can set a handler)."""
+def _interrupts(stopping: threading.Event):
+    """Ctrl-C and SIGTERM stop the run: raised at once, and remembered in `stopping` (polled by the
+    executor) in case the KeyboardInterrupt lands in a finalizer that swallows it. Only the main
+    thread can set a handler; elsewhere the defaults stay."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def _on_term(*_):
+    def _on_signal(*_):
+        stopping.set()
         raise KeyboardInterrupt
 
-    old = signal.signal(signal.SIGTERM, _on_term)
+    old = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
 
 
 def _abort(run: _Run) -> None:
@@ -642,7 +651,7 @@ def _execute(run: _Run, todo: list[tuple[Task, str]], jobs: int, scheduler, quie
     for t, _ in todo:
         pending[t.gemeente] += 1
     with tqdm(total=len(todo), desc="notebooks", disable=quiet, file=sys.stderr) as bar:
-        for i, res in run.executor.run(execute, [(t, str(run.nb_dir), fp) for t, fp in todo]):
+        for i, res in run.executor.run(execute, [(t, str(run.nb_dir), fp) for t, fp in todo], run.stopping):
             t, fp = todo[i]
             _record(run, t, fp, res)
             bar.update()
