@@ -12,7 +12,7 @@ import pytest
 from analysis.build import monitors
 from analysis.build.judgements import series_rows
 from analysis.charts import maps
-from analysis.core import catalogue
+from analysis.core import catalogue, numbers
 from analysis.pages import display, webpage
 from analysis.rules import compare, period, profile, region, trends
 
@@ -128,9 +128,9 @@ def test_table_downloads_are_numbers_with_a_dutch_format(obs, built, monitor):
     assert (c.value, c.data_type, c.number_format) == (60743, "n", "#,##0")
     c = cells["Aandeel inwoners 65 jaar en ouder, 2024"][1]
     assert c.value == 22 and c.number_format == '#,##0"%"'
-    assert webpage.dutch_number("25,4%") == (25.4, '#,##0.0"%"')
-    assert webpage.dutch_number("929 per 1.000") == (929.0, '#,##0" per 1.000"')
-    assert webpage.dutch_number("-0,2") == (-0.2, "#,##0.0") and webpage.dutch_number("Donderberg") is None
+    assert numbers.printed_number("25,4%") == (25.4, '#,##0.0"%"')
+    assert numbers.printed_number("929 per 1.000") == (929.0, '#,##0" per 1.000"')
+    assert numbers.printed_number("-0,2") == (-0.2, "#,##0.0") and numbers.printed_number("Donderberg") is None
 
 
 def test_every_source_number_resolves(obs, built, monitor):

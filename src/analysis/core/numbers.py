@@ -84,6 +84,29 @@ def parse_cell(text: object) -> tuple[float, str]:
         raise ValueError(f"cannot read {text!r} as a number") from None
 
 
+# A number as the pages print it: '7.150', '25,4%', '-0,2', '153,5‰', '929 per 1.000', '80,7 jaar'.
+_PRINTED = re.compile(r"^([-+−]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(%|‰| per 100| per 1\.000| jaar)?$")
+
+
+def printed_number(text) -> tuple[float, str] | None:
+    """(value, Excel number format) of a number as the pages print it, None for real text.
+
+    The format keeps the printed decimals and the unit; Excel writes ',' and '.' by the reader's
+    locale, so a Dutch Excel shows 7.150 and 25,4%."""
+    if not isinstance(text, str):
+        return None
+    m = _PRINTED.match(text.strip())
+    if not m:
+        return None
+    sign, whole, frac, unit = m.groups()
+    value = parse_nl(whole + ("," + frac if frac else ""))
+    value = -value if sign in ("-", "−") else value
+    fmt = "#,##0" + ("." + "0" * len(frac) if frac else "")
+    if unit:
+        fmt += f'"{unit}"' if unit.strip() in ("%", "‰") else f'" {unit.strip()}"'
+    return value, fmt
+
+
 def round_half_up(value: float, decimals: int) -> Decimal:
     """The project's rounding rule: half up at `decimals`, from the value's repr; never -0."""
     exact = Decimal(repr(float(value)))

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from analysis.core import paths
 from analysis.core.atomic import write_bytes_atomic, write_text_atomic
-from analysis.core.numbers import format_nl
+from analysis.core.numbers import format_nl, printed_number
 
 VEGALITE_PREFIX = "application/vnd.vegalite."
 TABLE_MIME = "application/vnd.wijkmonitor.table+json"  # = display.TABLE_MIME (display imports pandas)
@@ -156,29 +156,6 @@ def format_number(v: float) -> str:
     return "" if v != v else format_nl(v, 0 if float(v).is_integer() else 2, "")
 
 
-# A number as the pages print it: '7.150', '25,4%', '-0,2', '153,5‰', '929 per 1.000', '80,7 jaar'.
-_DUTCH_NUMBER = re.compile(r"^([-+−]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?\s*(%|‰| per 100| per 1\.000| jaar)?$")
-
-
-def dutch_number(text) -> tuple[float, str] | None:
-    """(value, Excel number format) of a number in Dutch notation, None for real text.
-
-    The format shows the printed decimals and the unit; Excel writes ',' and '.' by the reader's
-    locale, so a Dutch Excel shows 7.150 and 25,4%."""
-    if not isinstance(text, str):
-        return None
-    m = _DUTCH_NUMBER.match(text.strip())
-    if not m:
-        return None
-    sign, whole, frac, unit = m.groups()
-    value = float(whole.replace(".", "") + ("." + frac if frac else ""))
-    value = -value if sign in ("-", "−") else value
-    fmt = "#,##0" + ("." + "0" * len(frac) if frac else "")
-    if unit:
-        fmt += f'"{unit}"' if unit.strip() in ("%", "‰") else f'" {unit.strip()}"'
-    return value, fmt
-
-
 def _table_files(payload: dict) -> tuple[bytes, bytes]:
     """CSV (UTF-8 with BOM and ';', as Dutch Excel opens it) and .xlsx of one table.
 
@@ -203,7 +180,7 @@ def _table_files(payload: dict) -> tuple[bytes, bytes]:
                     else:
                         cell.number_format = "#,##0.0##"
                     continue
-                parsed = dutch_number(cell.value)
+                parsed = printed_number(cell.value)
                 if parsed:
                     cell.value, cell.number_format = parsed
     return csv, buf.getvalue()
