@@ -717,8 +717,8 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     names = {wijkcode: wname, gemeentecode: gname, NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": met["area_code"].map(names), "jaar": met["year"].astype(int),
                        "waarde": met["value"].astype(float),
-                       "wanneer": [str(int(y)) if yearly else f"{int(m)}-meting ({int(y)})"
-                                   for m, y in zip(met["meting"], met["year"])]})
+                       "wanneer": [period.cbs_label(indicator, d, y) if yearly else f"{int(m)}-meting ({int(y)})"
+                                   for m, y, d in zip(met["meting"], met["year"], met["dataset"])]})
     if len(national):
         nat = national.sort_values("year", kind="stable").drop_duplicates("year")
         df = pd.concat([df, pd.DataFrame({"gebied": "Nederland", "jaar": nat["year"].astype(int),

@@ -13,7 +13,8 @@ from analysis.core.errors import UnknownIndicatorError
 from analysis.core.numbers import format_nl
 
 FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases",
-          "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only"]
+          "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only",
+          "peiljaar"]
 LAYOUTS = ("old", "new")  # KWB income block before / after CBS's armoedegrens (re-published 85984NED)
 
 
@@ -43,6 +44,10 @@ def _entries() -> dict[str, dict]:
         if entry.get("layout") not in (None, *LAYOUTS):
             raise ValueError(f"catalogue.yml: {ind}: layout must be one of {LAYOUTS}")
         _edition_list(entry.get("editions"), ind)
+        rule = entry.get("peiljaar")
+        if rule is not None and rule != "onbekend" and not (
+                isinstance(rule, dict) and isinstance(rule.get("offset"), int) and isinstance(rule.get("peildatum"), str)):
+            raise ValueError(f"catalogue.yml: {ind}: peiljaar must be 'onbekend' or {{offset: <int>, peildatum: <text>}}")
         for other in entry.get("replaced_by") or []:
             if other not in data:
                 raise ValueError(f"catalogue.yml: {ind}: replaced_by names unknown indicator {other!r}")

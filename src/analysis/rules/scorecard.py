@@ -39,6 +39,11 @@ REASONS = {"not_published": "niet gepubliceerd (in de bron staat '-')",
            "suppressed": "CBS-geheimhouding (te weinig waarnemingen)",
            "no_data": "geen meting in dat jaar of in deze bronnen"}
 MARKS = {"not_published": "¹", "empty_cell": "²", "suppressed": "³", "no_data": "⁴"}
+PEILJAAR_NOTE = ("*Jaar*: het jaar dat een CBS-cijfer beschrijft, met de uitgave van de Kerncijfers wijken en buurten "
+                 "als bron (inwoners, huishoudens en woningen op 1 januari van het jaar van de uitgave; de WOZ-waarde "
+                 "op de waardepeildatum 1 januari van het jaar ervoor). *Peiljaar onbekend*: de CBS-toelichting die "
+                 "hier beschikbaar is, noemt voor dat cijfer (inkomen, arbeidsparticipatie, bijstand, Wmo) alleen "
+                 "voorlopige cijfers over een eerder jaar, niet welk jaar; dan staat alleen de uitgave er.")
 # CBS figures shown elsewhere on the profile (the age chart) are left out of the table.
 AGE_FIGURES = ("age_0_14", "age_15_24", "age_25_44", "age_45_64", "age_65_plus")
 FIRST_FIGURES = ["population", "households", "avg_household_size", "population_density", "dwellings",
@@ -239,8 +244,9 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         year = int(last["year"])
         prev = ok[ok["year"] < year].iloc[-1] if (ok["year"] < year).any() else None
         allrows = yearly[yearly["indicator"] == ind]
-        gem, gem_year, _ = _reference_at(allrows, gemeentecode, year)
+        gem, gem_year, gem_ds = _reference_at(allrows, gemeentecode, year)
         nl, nl_year, nl_ds = _reference_at(allrows, NL_CODE, year)
+        ds = str(last["dataset"])
         wk = allrows[(allrows["year"] == year) & allrows["area_code"].astype(str).str.startswith(prefix)
                      & (allrows["area_level"] == "wijk") & (allrows["status"] == "ok")]
         value = float(last["value"]) if last["status"] == "ok" else math.nan
@@ -255,14 +261,31 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         vs, dist = _vs(value, gem if gem_year == year else math.nan, ind)
         rows.append({
             "indicator": ind, "label": reader_label(ind), "kind": "jaar", "meting": None, "year": year,
-            "period": str(year), "value": value, "status": str(last["status"]),
-            "gemeente": gem, "gemeente_period": gem_year, "nederland": nl, "nederland_period": nl_year,
+            "period": period.cbs_label(ind, ds, year), "value": value, "status": str(last["status"]),
+            "gemeente": gem, "gemeente_period": _ref_period(ind, ds, year, gem_ds, gem_year),
+            "nederland": nl, "nederland_period": _ref_period(ind, ds, year, nl_ds, nl_year),
             "nederland_source": _edition(nl_ds) if nl_ds else None, "rank": rank, "n_ranked": n,
-            "previous_period": str(int(prev["year"])) if prev is not None else None, "previous": pv,
+            "previous_period": period.cbs_label(ind, str(prev["dataset"]), int(prev["year"])) if prev is not None
+            else None, "previous": pv,
             "arrow": arrow(pv, value, e["decimals"]), "sign": s, "judgement": reading if sign else None,
             "vs_gemeente": vs, "distance": dist, "source": _edition(str(last["dataset"]))})
     out = pd.DataFrame(rows)
     return out if len(out) else _empty()
+
+
+def _ref_period(ind: str, dataset: str, year: int, ref_dataset, ref_year):
+    """A reference's period as `_ref_text` shows it: its year (int) where it is the wijk's edition or
+    describes the same known year; else a named period ('2023 (CBS StatLine 83841NED)'), so that
+    an income year is never silently set beside a KWB edition whose peiljaar is unknown."""
+    if ref_year is None:
+        return None
+    if period.kwb_edition(ref_dataset, ref_year) is not None and period.kwb_edition(dataset, year) is not None:
+        return ref_year  # KWB beside KWB: the editions say the period
+    mine, theirs = period.described_year(ind, dataset, year), period.described_year(ind, ref_dataset, ref_year)
+    if mine is not None and mine == theirs:
+        return ref_year
+    return f"{period.cbs_label(ind, ref_dataset, ref_year)} ({_edition(ref_dataset)})" \
+        if period.kwb_edition(ref_dataset, ref_year) is None else period.cbs_label(ind, ref_dataset, ref_year)
 
 
 def _figure_order(inds) -> list[str]:
@@ -364,8 +387,10 @@ def _change_text(r: dict) -> str:
     """'↓ van 25,4% (0-meting (2022))' or '-' without an earlier value."""
     if not isinstance(r.get("arrow"), str):
         return "-"
-    prev = r["previous_period"]  # the previous meting's year (same series), or the previous year
-    when = prev if r.get("kind") == "jaar" else prev.split("(", 1)[-1].split(")")[0]
+    prev = r["previous_period"]  # the previous meting's year (same series), or the previous CBS figure's period
+    if r.get("kind") == "jaar":
+        return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} in {prev}"
+    when = prev.split("(", 1)[-1].split(")")[0]
     return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} ({when})"
 
 
@@ -385,7 +410,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
                "onderaan. " if not yearly else "") if coloured else "")
     if changed:
         head += (f"*Verandering*: de richting van het cijfer zelf sinds {prev} (↑ gestegen, ↓ gedaald, = gelijk "
-                 f"gebleven), met tussen haakjes het jaar van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
+                 f"gebleven), met {'de periode' if yearly else 'tussen haakjes het jaar'} van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
                  "of ongunstig is, gelet op de gewenste richting (een daling van een ongewenst cijfer is gunstig). ")
     else:
         head += (f"Een verandering is er nog niet: de wijk heeft nog maar één {'jaar' if yearly else 'meting'} "
@@ -413,11 +438,13 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         kwb = sorted(x.rsplit(" ", 1)[-1] for x in sources if x.startswith("CBS Kerncijfers wijken en buurten "))
         other = sorted(x for x in sources if not x.startswith("CBS Kerncijfers wijken en buurten "))
         named = ([f"CBS Kerncijfers wijken en buurten, uitgave{'n' if len(kwb) > 1 else ''} {_names(kwb)}"
-                  " (de uitgave van het jaar in de kolom Jaar)"] if kwb else []) + other
+                  " (de uitgave staat tussen haakjes in de kolom Jaar)"] if kwb else []) + other
         lines.append("Bron van de wijk: " + "; ".join(named) + "; van de gemeente: dezelfde uitgave of de CBS "
                      "wijk- en buurtkaart van dat jaar"
                      + (f"; van Nederland: {_names(sorted(set(card['nederland_source'].dropna())))}"
                         if card["nederland_source"].notna().any() else "") + ".")
+    if yearly and sources:
+        lines.append(PEILJAAR_NOTE)
     for i in card["indicator"]:
         for note in report_notes(i):
             lines.append(f"*Let op, {reader_label(i)[:1].lower() + reader_label(i)[1:]}*: {note}")
