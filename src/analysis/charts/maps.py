@@ -594,13 +594,13 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
     df = pd.DataFrame(rows)
     cat = catalogue.catalogue()
     df["index"] = (df["gemeente"] / df["nederland"] * 100).round(1)
-    df["kpi"] = df["indicator"].map(cat["label"])
+    df["kpi"] = df["indicator"].map(catalogue.reader_label)  # the unit is on the values
     df["opgave"] = df["indicator"].map(cat["opgave"]).fillna("Overig").str.split(";").str[0]
     sign = df["indicator"].map(cmp.direction_sign)
     df["oordeel"] = ["gunstiger" if s * (i - 100) > 0 else "ongunstiger" if s * (i - 100) < 0 else
                      ("gelijk" if s else "geen richting") for s, i in zip(sign, df["index"])]
-    df["gemeente_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
-    df["nederland_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["nederland"])]
+    df["gemeente_txt"] = [catalogue.value_text(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
+    df["nederland_txt"] = [catalogue.value_text(i, v) for i, v in zip(df["indicator"], df["nederland"])]
     df["wanneer"] = [period.meting_label(obs, i, meting) for i in df["indicator"]]
     base = alt.Chart(df)
     rule = base.mark_rule(color=NL_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))

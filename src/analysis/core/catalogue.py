@@ -88,6 +88,35 @@ def fmt(ind: str, value: float) -> str:
     return format_nl(value, e["decimals"], unit)
 
 
+# --- units as a reader sees them: once, on the values ---------------------------------------
+
+def value_unit(ind: str) -> str:
+    """The unit a value carries when shown ('%', 'per 1.000 geboortes', 'jaar'); '' for counts."""
+    e = indicator(ind)
+    if e.get("value_unit") is not None:
+        return str(e["value_unit"])
+    unit = e["unit"] or ""
+    return {"aantal": "", "index": "", "jaren": "jaar", "per 1000": "per 1.000", "personen": "personen",
+            "x 1.000 euro": "euro"}.get(unit, unit)
+
+
+def value_text(ind: str, value: float) -> str:
+    """A value in Dutch notation with its unit once: '25,0%', '142,0 per 1.000 geboortes', '€ 29.000'."""
+    e = indicator(ind)
+    unit = value_unit(ind)
+    if e["unit"] == "x 1.000 euro":
+        return "€ " + format_nl(float(value) * 1000, 0)
+    if unit in ("%", "‰"):
+        return fmt(ind, float(value))
+    return format_nl(float(value), int(e["decimals"]), unit)
+
+
+def reader_label(ind: str) -> str:
+    """The label without the unit the values already carry (catalogue `short_label`, else `label`)."""
+    e = indicator(ind)
+    return str(e.get("short_label") or e["label"])
+
+
 # --- editions, keys and breaks -----------------------------------------------------------
 
 def editions(ind: str) -> list[int]:

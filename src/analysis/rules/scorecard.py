@@ -24,7 +24,6 @@ from analysis.core import catalogue
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
-from analysis.core.numbers import format_nl
 from analysis.rules import compare as cmp
 from analysis.rules import period
 from analysis.rules import profile
@@ -53,33 +52,15 @@ FIRST_FIGURES = ["population", "households", "avg_household_size", "population_d
 
 # --- units and labels ------------------------------------------------------------------------------
 
-def value_unit(ind: str) -> str:
-    """The unit a value carries when shown ('%', 'per 1.000 geboortes', 'jaar'); '' for counts."""
-    e = catalogue_entry(ind)
-    if e.get("value_unit") is not None:
-        return str(e["value_unit"])
-    unit = e["unit"] or ""
-    return {"aantal": "", "index": "", "jaren": "jaar", "per 1000": "per 1.000", "personen": "personen",
-            "x 1.000 euro": "euro"}.get(unit, unit)
+value_unit = catalogue.value_unit  # the unit once, on the values: one place (core.catalogue)
+reader_label = catalogue.reader_label
 
 
 def value_text(ind: str, v) -> str:
-    """A value in Dutch notation with its unit once: '25,0%', '142,0 per 1.000 geboortes', '€ 29.000'."""
+    """A value with its unit once (`catalogue.value_text`); 'geen gegevens' when missing."""
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return MISSING
-    e = catalogue_entry(ind)
-    unit = value_unit(ind)
-    if e["unit"] == "x 1.000 euro":
-        return "€ " + format_nl(float(v) * 1000, 0)
-    if unit in ("%", "‰"):
-        return fmt(ind, float(v))
-    return format_nl(float(v), int(e["decimals"]), unit)
-
-
-def reader_label(ind: str) -> str:
-    """The label without the unit the values already carry ('Vroeggeboorte en/of ...')."""
-    e = catalogue_entry(ind)
-    return str(e.get("short_label") or e["label"])
+    return catalogue.value_text(ind, v)
 
 
 def report_notes(ind: str) -> list[str]:
