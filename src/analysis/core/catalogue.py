@@ -219,6 +219,12 @@ def report_notes(ind: str) -> list[dict]:
     return [{k: str(n[k]) for k in REPORT_NOTE_KEYS} for n in notes]
 
 
+def report_note_lines(ind: str) -> list[dict]:
+    """Per report note the line numbers of the seed text extraction it rests on ({'text': [...],
+    'table': [...]}); kept apart from the reader's text, which names section, table and a quote."""
+    return [dict(n.get("lines") or {}) for n in (indicator(ind).get("report_notes") or [])]
+
+
 def report_note_text(note: dict) -> str:
     """One report note as a Dutch paragraph: 'Rapport niet eenduidig (topic): text table data'."""
     return f"Rapport niet eenduidig ({note['topic']}): {note['text']} {note['table']} {note['data']}"
