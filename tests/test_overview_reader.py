@@ -216,3 +216,6 @@ def test_units_are_shown_once_on_the_overzicht_chart(obs, monitor):
     text = json.dumps(maps.gemeente_vs_nederland(obs, "GM0957", list(inds)).to_dict(), ensure_ascii=False)
     assert "152,8 per 1.000 geboortes" in text
     assert "(per 1.000 geboortes)" not in text and not re.search(r"\d(‰|%) ?\(per ", text)
+    # chart titles and legends (indicatorkaart): a label that names its unit gets no '(‰)' after it
+    e = catalogue.indicator("preterm_low_birthweight_per_1000")
+    assert maps._unit(e) == "" and maps._unit(catalogue.indicator("unemployment_pct")) == " (%)"

@@ -58,7 +58,8 @@ def setup() -> None:
 
 def _unit(e: dict) -> str:
     """' (%)' after a label, unless the label already names its unit ('… (per 100 geboortes)')."""
-    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and e["unit"] not in e["label"] else ""
+    named = [u for u in (e["unit"], e.get("value_unit")) if u]  # '‰' is named as 'per 1.000 geboortes'
+    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and not any(u in e["label"] for u in named) else ""
 
 
 def _ok(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
