@@ -120,4 +120,6 @@ def test_cbs_figures_are_labelled_by_the_year_they_describe(obs):
     assert t.loc["Gemiddelde WOZ-waarde van woningen", "Verandering"] == "↑ van € 169.000 in 2021 (KWB 2022)"
     # Nederland's income-year figure beside a KWB figure of unknown peiljaar: its year and table named
     assert t.loc["Huishoudens onder of rond het sociaal minimum", "Nederland"] == "6,3% in 2023 (CBS StatLine 83841NED)"
+    # the report's 13,8% ('meetjaar 2022') before a KWB 2023 figure of unknown peiljaar: no change claimed
+    assert t.loc["Huishoudens onder of rond het sociaal minimum", "Verandering"] == "-"
     assert "peiljaar onbekend" in scorecard.legend(card.reset_index(), "Roermond", short=True).lower()

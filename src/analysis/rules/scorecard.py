@@ -223,11 +223,12 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         ok = w[w["status"] == "ok"]
         last = ok.iloc[-1] if len(ok) else w.iloc[-1]
         year = int(last["year"])
-        prev = ok[ok["year"] < year].iloc[-1] if (ok["year"] < year).any() else None
+        ds = str(last["dataset"])
+        prev = next((r for _, r in ok[ok["year"] < year].iloc[::-1].iterrows()
+                     if _ordered(ind, str(r["dataset"]), int(r["year"]), ds, year)), None)
         allrows = yearly[yearly["indicator"] == ind]
         gem, gem_year, gem_ds = _reference_at(allrows, gemeentecode, year)
         nl, nl_year, nl_ds = _reference_at(allrows, NL_CODE, year)
-        ds = str(last["dataset"])
         wk = allrows[(allrows["year"] == year) & allrows["area_code"].astype(str).str.startswith(prefix)
                      & (allrows["area_level"] == "wijk") & (allrows["status"] == "ok")]
         value = float(last["value"]) if last["status"] == "ok" else math.nan
@@ -252,6 +253,16 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
             "vs_gemeente": vs, "distance": dist, "source": _edition(str(last["dataset"]))})
     out = pd.DataFrame(rows)
     return out if len(out) else _empty()
+
+
+def _ordered(ind: str, ds_from: str, year_from: int, ds_to: str, year_to: int) -> bool:
+    """Whether a change from one CBS figure to another reads forward in time: two KWB editions (same
+    indicator, later edition = later period), or two figures whose described years are known and
+    rise. A KWB figure of unknown peiljaar beside another table's year is not: no change shown."""
+    if period.kwb_edition(ds_from, year_from) is not None and period.kwb_edition(ds_to, year_to) is not None:
+        return year_from < year_to
+    a, b = period.described_year(ind, ds_from, year_from), period.described_year(ind, ds_to, year_to)
+    return a is not None and b is not None and a < b
 
 
 def _ref_period(ind: str, dataset: str, year: int, ref_dataset, ref_year):
