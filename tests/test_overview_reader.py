@@ -93,9 +93,9 @@ def test_region_table_has_a_value_for_every_mlo_gemeente(obs, monitor):
     for name in MLO.values():
         col = t[name]
         assert not col.str.startswith("geen gegevens").any() and not (col == "-").any(), (name, col.tolist())
-    assert t.loc["Aantal inwoners, 2024", ["Roermond", "Echt-Susteren", "Maasgouw", "Roerdalen"]].tolist() == [
+    assert t.loc["Aantal inwoners, 2024 (KWB 2024)", ["Roermond", "Echt-Susteren", "Maasgouw", "Roerdalen"]].tolist() == [
         "60.743", "32.041", "24.406", "20.806"]
-    assert t.loc["Bevolkingsdichtheid (inwoners per km²), 2024", "Nederland"] == "geen gegevens⁵"
+    assert t.loc["Bevolkingsdichtheid (inwoners per km²), 2024 (KWB 2024)", "Nederland"] == "geen gegevens⁵"
     assert "Roermond, Echt-Susteren, Maasgouw, Roerdalen" in region.common_year_note(obs, regio)
 
 
@@ -126,9 +126,9 @@ def test_table_downloads_are_numbers_with_a_dutch_format(obs, built, monitor):
     _, xlsx = webpage._table_files(display.table_payload(region.table(obs, monitor.regions[0])))
     ws = openpyxl.load_workbook(io.BytesIO(xlsx))["Tabel"]
     cells = {r[0].value: r for r in ws.iter_rows(min_row=2)}
-    c = cells["Aantal inwoners, 2024"][1]
+    c = cells["Aantal inwoners, 2024 (KWB 2024)"][1]
     assert (c.value, c.data_type, c.number_format) == (60743, "n", "#,##0")
-    c = cells["Aandeel inwoners 65 jaar en ouder, 2024"][1]
+    c = cells["Aandeel inwoners 65 jaar en ouder, 2024 (KWB 2024)"][1]
     assert c.value == 22 and c.number_format == '#,##0"%"'
     assert webpage.dutch_number("25,4%") == (25.4, '#,##0.0"%"')
     assert webpage.dutch_number("929 per 1.000") == (929.0, '#,##0" per 1.000"')

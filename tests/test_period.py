@@ -40,9 +40,11 @@ def test_comparable_reference_year(obs):
     assert period.common_year(obs, "population", gemeenten, level="gemeente") == 2024
     assert period.latest_year(obs, "population", level="gemeente") == 2025
     t = region.table(obs, monitors.load("GM0957").regions[0])
-    assert t.loc["Aantal inwoners, 2024", "Roermond"] == "60.743"
-    assert t.loc["Aantal inwoners, 2024", "Echt-Susteren"] == "32.041"
-    assert t.loc["Huishoudens onder of rond het sociaal minimum, 2022", "Nederland"] == "6,3%"
+    assert t.loc["Aantal inwoners, 2024 (KWB 2024)", "Roermond"] == "60.743"
+    assert t.loc["Aantal inwoners, 2024 (KWB 2024)", "Echt-Susteren"] == "32.041"
+    # the gemeenten's PDOK 2022 figure has no known income year; Nederland's 6,3% is 83841NED's income year 2022
+    assert t.loc["Huishoudens onder of rond het sociaal minimum, KWB 2022, peiljaar onbekend", "Nederland"] == \
+        "6,3% (2022, CBS StatLine 83841NED)"
 
 
 def test_fall_back_when_nederland_lacks_the_meting(obs):
@@ -123,3 +125,13 @@ def test_cbs_figures_are_labelled_by_the_year_they_describe(obs):
     # the report's 13,8% ('meetjaar 2022') before a KWB 2023 figure of unknown peiljaar: no change claimed
     assert t.loc["Huishoudens onder of rond het sociaal minimum", "Verandering"] == "-"
     assert "peiljaar onbekend" in scorecard.legend(card.reset_index(), "Roermond", short=True).lower()
+
+
+def test_country_page_and_region_name_the_period_of_each_cbs_figure(obs):
+    """The national index compares the gemeente's KWB figure with Nederland: both periods named
+    (Roermond 7,8% in KWB 2023 block B, Nederland 6,3% in 83841NED income year 2023)."""
+    from analysis.pages import landing
+    figs = {(f["indicator"], f["year"]): f for f in landing.country_figures(obs, "GM0957")}
+    f = figs[("households_social_minimum_pct", 2023)]
+    assert (f["value"], f["nl"]) == (7.8, 6.3)
+    assert (f["when"], f["nl_when"]) == ("KWB 2023, peiljaar onbekend", "2023 (CBS StatLine 83841NED)")

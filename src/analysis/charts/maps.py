@@ -903,10 +903,11 @@ def country_features(year: int = BOUNDARY_YEAR, tolerance: float = 0.004, decima
             for geom, code, name in zip(g.geometry, g["gemeentecode"], g["gemeentenaam"])]
 
 
-def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None, nl_value: float | None,
-                width: int = COUNTRY_SIZE[0], height: int = COUNTRY_SIZE[1]) -> dict:
+def country_map(reported: pd.DataFrame, indicator: str | None, year: int | str | None, nl_value: float | None,
+                width: int = COUNTRY_SIZE[0], height: int = COUNTRY_SIZE[1], nl_when: str | None = None) -> dict:
     """The Netherlands' gemeenten; those with reports coloured by `indicator` on the scale centred on
-    Nederland (green = gunstiger, pink = ongunstiger) and linked to their page.
+    Nederland (green = gunstiger, pink = ongunstiger) and linked to their page. `year`: the period as
+    shown ('KWB 2023, peiljaar onbekend', `period.cbs_label`); `nl_when`: Nederland's, when another.
 
     `reported`: gemeentecode, naam, value (NaN: no figure), href. The outlines come from the named
     dataset COUNTRY_DATA (`country_features`), which the page supplies; the spec holds only the reported."""
@@ -935,7 +936,8 @@ def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None,
         sign = cmp.direction_sign(indicator)
         meaning = (f"groen = gunstiger, roze = ongunstiger dan Nederland ({fmt(indicator, mid)})" if sign
                    else f"kleur: lager of hoger dan Nederland ({fmt(indicator, mid)})")
-        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + [f"{year}; midden = Nederland"],
+        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + lab.wrap(
+            f"{year}; midden = Nederland" + (f" ({nl_when})" if nl_when and str(nl_when) != str(year) else ""), 240, 11),
                          orient="bottom", direction="horizontal", format=_legend_format(indicator),
                          gradientLength=240, titleLimit=300)
         layers.append(base.mark_geoshape(stroke="#333", strokeWidth=0.8).encode(

@@ -134,7 +134,7 @@ def report_notes_markdown(indicators) -> str:
     lines = []
     for ind in dict.fromkeys(indicators):
         for n in catalogue.report_notes(ind):
-            lines.append(f"Let op, {catalogue_entry(ind)['label'].lower()}. {catalogue.report_note_text(n)}")
+            lines.append(f"Let op, {catalogue.reader_label(ind)[:1].lower() + catalogue.reader_label(ind)[1:]}. {catalogue.report_note_text(n)}")
     return "\n\n".join(lines)
 
 
