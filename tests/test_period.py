@@ -135,3 +135,12 @@ def test_country_page_and_region_name_the_period_of_each_cbs_figure(obs):
     f = figs[("households_social_minimum_pct", 2023)]
     assert (f["value"], f["nl"]) == (7.8, 6.3)
     assert (f["when"], f["nl_when"]) == ("KWB 2023, peiljaar onbekend", "2023 (CBS StatLine 83841NED)")
+
+
+def test_a_kwb_year_label_names_nederlands_other_table(obs):
+    """The overzicht's sociaal-minimum map: the wijken's KWB 2023 figures (peiljaar unknown) against
+    Nederland's 6,3% of 83841NED (income year 2023): the period of each is named, not 'same year'."""
+    assert period.period_label(obs, "households_social_minimum_pct", year=2023) == "KWB 2023, peiljaar onbekend"
+    ref = period.reference(obs, "households_social_minimum_pct", "GM0957", year=2023)
+    assert ref["value"] == 6.3 and ref["tekst"] == "midden = Nederland (6,3%; 2023, CBS StatLine 83841NED)"
+    assert period.reference(obs, "population", "GM0957", year=2024)["tekst"] == "midden = Nederland (17.942.942)"

@@ -284,9 +284,17 @@ def period_label(obs: pd.DataFrame, indicator: str, meting: int | None = None, y
     when the indicator's rows of that year come from one KWB edition)."""
     if meting is not None:
         return meting_label(obs, indicator, meting, series)
-    ds = obs.loc[(obs["indicator"] == indicator) & (obs["year"] == year) & obs["meting"].isna(), "dataset"].unique()
+    return cbs_label(indicator, _area_dataset(obs, indicator, year), year)
+
+
+def _area_dataset(obs: pd.DataFrame, indicator: str, year) -> str:
+    """The dataset of an indicator's wijk and gemeente figures of a year (the label describes them, not
+    Nederland's, which may come from another CBS table): the KWB edition when they are all KWB."""
+    sel = obs[(obs["indicator"] == indicator) & (obs["year"] == year) & obs["meting"].isna()]
+    local = sel[sel["area_level"].isin(["wijk", "gemeente"])]
+    ds = (local if len(local) else sel)["dataset"].unique()
     kwb = [d for d in ds if kwb_edition(d, year) is not None]
-    return cbs_label(indicator, kwb[0], year) if kwb and len(kwb) == len(ds) else str(year)
+    return str(kwb[0]) if kwb and len(kwb) == len(ds) else "-"
 
 
 # --- the reference --------------------------------------------------------------------------------
@@ -335,9 +343,17 @@ def reference(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
     rows = rows_at(obs, indicator, meting, year)
     same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
     if len(same):
-        v = float(first_per_area(same)["value"].iloc[0])
-        return {"value": v, "name": ref_name, "kind": "zelfde", "short": ref_name,
-                "tekst": f"midden = {ref_name} ({fmt(indicator, v)})"}
+        first = first_per_area(same).iloc[0]
+        v = float(first["value"])
+        # a CBS year figure of another table than the areas' KWB edition: say which period it is
+        other = ""
+        if meting is None and kwb_edition(first["dataset"], year) is None:
+            own = _area_dataset(obs, indicator, year)
+            if own != "-" and described_year(indicator, own, year) != int(year):
+                other = f"{int(year)}, CBS StatLine {str(first['dataset'])[4:]}" \
+                    if str(first["dataset"]).startswith("cbs_") else str(int(year))
+        return {"value": v, "name": ref_name, "kind": "zelfde", "short": f"{ref_name} ({other})" if other else ref_name,
+                "tekst": f"midden = {ref_name} ({fmt(indicator, v)}{'; ' + other if other else ''})"}
     alls = _ok(obs, indicator)
     alls = alls[alls["area_code"] == reference].sort_values(["year", "meting"], na_position="first", kind="stable")
     if len(alls):
