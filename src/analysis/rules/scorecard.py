@@ -348,7 +348,8 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     wrap = ["wm-wrap" if value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
                             "Oordeel": [f"wm-{j}" if isinstance(j, str) else "" for j in card["judgement"]],
-                            "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap}
+                            "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap,
+                            out.columns[0]: ["wm-periode"] * len(card)}
     numbers = pd.DataFrame({out.index.name: card["label"], out.columns[0]: card["period"],
                             "Wijk": card["value"], gemeentenaam: card["gemeente"], "Nederland": card["nederland"],
                             "Rang": card["rank"], "Van": card["n_ranked"], "Vorige periode": card["previous_period"],
