@@ -134,7 +134,7 @@ def test_country_page_and_region_name_the_period_of_each_cbs_figure(obs):
     figs = {(f["indicator"], f["year"]): f for f in landing.country_figures(obs, "GM0957")}
     f = figs[("households_social_minimum_pct", 2023)]
     assert (f["value"], f["nl"]) == (7.8, 6.3)
-    assert (f["when"], f["nl_when"]) == ("KWB 2023, peiljaar onbekend", "2023 (CBS StatLine 83841NED)")
+    assert (f["when"], f["nl_when"]) == ("KWB 2023, peiljaar onbekend", "2023, CBS StatLine 83841NED")
 
 
 def test_a_kwb_year_label_names_nederlands_other_table(obs):

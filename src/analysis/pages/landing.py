@@ -247,9 +247,9 @@ def country_script(reports_root: Path, year: int = COUNTRY_YEAR) -> Path:
 
 
 def _with_table(ind: str, dataset: str, year) -> str:
-    """'2023 (CBS StatLine 83841NED)' for another CBS table; the KWB label otherwise."""
+    """'2023, CBS StatLine 83841NED' for another CBS table; the KWB label otherwise."""
     text = period.cbs_label(ind, dataset, year)
-    return f"{text} (CBS StatLine {str(dataset)[4:]})" if str(dataset).startswith("cbs_") else text
+    return f"{text}, CBS StatLine {str(dataset)[4:]}" if str(dataset).startswith("cbs_") else text
 
 
 def _country_choice(gms: list[dict]) -> tuple[str | None, int | None, float | None]:
