@@ -39,7 +39,7 @@ def test_meting_label_carries_the_year_and_the_series(obs):
     assert period.meting_label(obs, "self_rated_health_pct", 0, with_series=False) == "0-meting (2020)"
     assert period.meting_label(obs, "life_expectancy_years", 1) == "1-meting (jaar niet vermeld)"
     assert period.metingen_label(obs, [TOT120, "youth_neet_rate"], 0) == "0-meting (2020-2022)"
-    assert period.period_label(obs, "population", year=2024) == "2024"
+    assert period.period_label(obs, "population", year=2024) == "2024 (KWB 2024)"  # the year described, the edition
 
 
 def test_reader_table_years_direction_judgement_units_missing(obs, built, monitor):
@@ -51,15 +51,17 @@ def test_reader_table_years_direction_judgement_units_missing(obs, built, monito
     assert (row["Jaren"].replace("\u200b", ""), row["Roermond 0-meting (2020-2023)"], row["Roermond 1-meting (2021-2024)"]) == (
         "2022→2023", "14,9%", "15,1%")
     assert (row["Verandering"], row["Rapport"]) == ("↑ ongunstig", "-")
-    neet = t.loc["Jongeren zonder onderwijs en werk (per 1.000 jongeren, 14-27 jaar)"]
-    assert neet["Roermond 0-meting (2020-2023)"] == "929 per 1.000" and neet["Verandering"] == "↓ gunstig"
+    neet = t.loc["Jongeren (14-27 jaar) zonder onderwijs en werk"]  # the unit on the values only
+    assert neet["Roermond 0-meting (2020-2023)"] == "929 per 1.000 jongeren" and neet["Verandering"] == "↓ gunstig"
+    vg = t.loc["Vroeggeboorte en/of te laag geboortegewicht"]  # Bijlage 2B: Nederland 152,8 per 1.000
+    assert "152,8 per 1.000 geboortes" in vg.tolist() and not any("‰" in str(v) for v in vg)
     assert t.loc["Aantal meldingen bij vroegsignalering", "Nederland 0-meting (2020-2023)"] == "geen gegevens¹"
     assert t.loc["Inwoners die mantelzorg geven", "Verandering"] == "= gelijk"
     assert "Eenheid" not in t.columns  # the unit is on the values
     assert t.attrs["notes"] == "¹ niet gepubliceerd in het rapport (daar '-')"
     dl = t.attrs["download"]
     assert dl.loc["Huishoudens tot 120% van het sociaal minimum", "Roermond 1-meting (2021-2024)"] == 15.1
-    assert dl.loc["Vroeggeboorte en/of te laag geboortegewicht (per 1.000 geboortes)", "Eenheid"] == "‰"
+    assert dl.loc["Vroeggeboorte en/of te laag geboortegewicht", "Eenheid"] == "per 1.000 geboortes"
     bk = trends.kpi_table(obs, built["judgements"], monitor, "beleidskader", readers=True)
     assert bk.loc["Vrijwilligers", "Roermond 0-meting (2016-2018)"] == "24,5%"
     assert bk.loc["Vrijwilligers", "Jaren"] == "2016→\u200b2020→\u200b2022"  # may wrap after an arrow
@@ -91,9 +93,9 @@ def test_region_table_has_a_value_for_every_mlo_gemeente(obs, monitor):
     for name in MLO.values():
         col = t[name]
         assert not col.str.startswith("geen gegevens").any() and not (col == "-").any(), (name, col.tolist())
-    assert t.loc["Aantal inwoners, 2024", ["Roermond", "Echt-Susteren", "Maasgouw", "Roerdalen"]].tolist() == [
+    assert t.loc["Aantal inwoners, 2024 (KWB 2024)", ["Roermond", "Echt-Susteren", "Maasgouw", "Roerdalen"]].tolist() == [
         "60.743", "32.041", "24.406", "20.806"]
-    assert t.loc["Bevolkingsdichtheid (inwoners per km²), 2024", "Nederland"] == "geen gegevens⁵"
+    assert t.loc["Bevolkingsdichtheid (inwoners per km²), 2024 (KWB 2024)", "Nederland"] == "geen gegevens⁵"
     assert "Roermond, Echt-Susteren, Maasgouw, Roerdalen" in region.common_year_note(obs, regio)
 
 
@@ -124,9 +126,9 @@ def test_table_downloads_are_numbers_with_a_dutch_format(obs, built, monitor):
     _, xlsx = webpage._table_files(display.table_payload(region.table(obs, monitor.regions[0])))
     ws = openpyxl.load_workbook(io.BytesIO(xlsx))["Tabel"]
     cells = {r[0].value: r for r in ws.iter_rows(min_row=2)}
-    c = cells["Aantal inwoners, 2024"][1]
+    c = cells["Aantal inwoners, 2024 (KWB 2024)"][1]
     assert (c.value, c.data_type, c.number_format) == (60743, "n", "#,##0")
-    c = cells["Aandeel inwoners 65 jaar en ouder, 2024"][1]
+    c = cells["Aandeel inwoners 65 jaar en ouder, 2024 (KWB 2024)"][1]
     assert c.value == 22 and c.number_format == '#,##0"%"'
     assert numbers.printed_number("25,4%") == (25.4, '#,##0.0"%"')
     assert numbers.printed_number("929 per 1.000") == (929.0, '#,##0" per 1.000"')
@@ -204,3 +206,16 @@ def test_big_gemeente_top_and_bottom_ten_and_a_sortable_table():
     assert 'class="wm-table wm-sortable"' in webpage.table_html(display.table_payload(t))
     text = compare.summary_markdown(obs, ind, **p)
     assert len(re.findall(r",", text)) < 15, text
+
+
+def test_units_are_shown_once_on_the_overzicht_chart(obs, monitor):
+    """'142,0‰ (per 1.000 geboortes)' gave the unit twice: labels are the catalogue's short_label and
+    the values carry value_unit (Bijlage 2B: Nederland 152,8 per 1.000 geboortes)."""
+    import json
+    inds = [k for k in monitor.kpi_sets if "land" in k.areas][0].indicators
+    text = json.dumps(maps.gemeente_vs_nederland(obs, "GM0957", list(inds)).to_dict(), ensure_ascii=False)
+    assert "152,8 per 1.000 geboortes" in text
+    assert "(per 1.000 geboortes)" not in text and not re.search(r"\d(‰|%) ?\(per ", text)
+    # chart titles and legends (indicatorkaart): a label that names its unit gets no '(‰)' after it
+    e = catalogue.indicator("preterm_low_birthweight_per_1000")
+    assert maps._unit(e) == "" and maps._unit(catalogue.indicator("unemployment_pct")) == " (%)"

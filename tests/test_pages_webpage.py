@@ -166,7 +166,7 @@ def test_headline_defaults_to_population_density_without_the_monitor_indicator()
     assert landing.default_headline(kwb) == "population_density"
     shapes = pdok.load_boundaries("wijk", 2024, GM)
     tab, period = landing.headline_values(kwb, "population_density", shapes[["wijkcode", "wijknaam"]])
-    assert period == "2025" and tab["value"].notna().sum() >= 9
+    assert period == "2025 (KWB 2025)" and tab["value"].notna().sum() >= 9
 
 
 def test_one_self_contained_page_for_email(tmp_path, capsys):

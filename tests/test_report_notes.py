@@ -22,13 +22,14 @@ PLACES = {
 }
 
 
-def cited(text: str) -> set[int]:
-    """Line numbers a note cites: 'regel 966', 'regel 3229-3233', 'regels 6033 en 5984'."""
-    out = set()
-    for seg in re.findall(r"regels?\s+((?:\d{3,4}(?:-\d{3,4})?(?:,\s*|\s+en\s+)?)+)", text):
-        for a, b in re.findall(r"(\d{3,4})(?:-(\d{3,4}))?", seg):
-            out.update(range(int(a), int(b or a) + 1))
-    return out
+def quotes(text: str) -> list[str]:
+    """The report's words a note quotes ('...'), split at an ellipsis."""
+    return [p.strip() for q in re.findall(r"'([^']{12,})'", text) for p in q.split("...") if len(p.strip()) >= 8]
+
+
+def flat(lines: list[str]) -> str:
+    """Seed lines as running text: hyphenated line ends joined ('vrij- / willigers'), spaces single."""
+    return re.sub(r"\s+", " ", re.sub(r"-\s*\n\s*(?=[a-z])", "", "\n".join(lines)))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,17 @@ def test_note_names_text_table_and_data_and_the_seed_agrees(ind, seed_lines):
     (tl, tw), (bl, bw) = PLACES[ind]
     assert tw in seed_lines[tl - 1] and bw in seed_lines[bl - 1]
     n = notes[0]
-    assert tl in cited(n["text"]) and bl in cited(n["table"] + " " + n["data"])
+    lines = catalogue.report_note_lines(ind)[0]
+    assert tl in lines["text"] and bl in lines["table"]
+    # a reader finds the place by section, table and quote, never by a line of a text extraction
+    assert not re.search(r"\bregels?\s+\d", catalogue.report_note_text(n)), n
+    assert re.search(r"§\d\.\d|Bijlage \d", n["text"] + n["table"])
+    found = quotes(n["text"] + " " + n["table"])
+    assert found, n
+    near = flat(seed_lines[min(lines["text"] + lines["table"]) - 4:max(lines["text"] + lines["table"]) + 3])
+    everywhere = flat(seed_lines)
+    for q in found:
+        assert q in near or q in everywhere, q
     assert n["data"].startswith("De data ")
     assert catalogue.report_note_text(n).startswith(f"Rapport niet eenduidig ({n['topic']})")
 

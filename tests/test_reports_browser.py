@@ -75,6 +75,18 @@ def test_every_meting_on_a_profile_carries_its_year(reports, doms, name):
     assert re.search(r"\d-meting \(20\d\d(/20\d\d)?\)", text)
 
 
+def test_every_meting_on_the_landing_pages_carries_its_year(reports, doms, tmp_path):
+    """The gemeente's landing page (map title, cards) and the national index as Chromium draws them:
+    no 'N-meting' without its year (the map's title once said '1-meting')."""
+    text = visible_text(doms[LANDING])
+    assert re.search(r"\d-meting \(20\d\d(/20\d\d)?\)", text), text[:300]
+    root = visible_text(rendered_dom(reports / "index.html", tmp_path / "chromium"))
+    for t in (text, root):
+        bare = [t[max(0, m.start() - 40):m.end() + 10]
+                for m in re.finditer(r"(?<!\d{4} \()\d-meting(?! \(| \d{4}| in \d{4})", t)]
+        assert not bare, bare
+
+
 def test_scorecard_in_chromium_shows_gemeente_nederland_and_change(reports, doms):
     dom = doms["wijkprofiel_WK095704"]
     table = dom[dom.index('<table class="wm-table">'):]

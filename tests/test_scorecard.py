@@ -68,6 +68,8 @@ def test_scorecard_table_as_a_reader_reads_it(card):
     classes = t.attrs["classes"]
     i = list(t.index).index("Huishoudens tot 120% van het sociaal minimum")
     assert classes["_row"][i] == "wm-ongunstig" and classes["Oordeel"][i] == "wm-gunstig"
+    assert set(classes["Periode"]) == {"wm-periode"}  # wide enough on a phone: no break after '1-'
+
     # units once, on the values; the label names none
     pre = t.loc["Vroeggeboorte en/of te laag geboortegewicht"]
     assert pre.Wijk == "142,0 per 1.000 geboortes" and "‰" not in "".join(t.index)

@@ -58,7 +58,8 @@ def setup() -> None:
 
 def _unit(e: dict) -> str:
     """' (%)' after a label, unless the label already names its unit ('… (per 100 geboortes)')."""
-    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and e["unit"] not in e["label"] else ""
+    named = [u for u in (e["unit"], e.get("value_unit")) if u]  # '‰' is named as 'per 1.000 geboortes'
+    return f" ({e['unit']})" if e["unit"] and e["unit"] != "aantal" and not any(u in e["label"] for u in named) else ""
 
 
 def _ok(obs: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -594,13 +595,13 @@ def gemeente_vs_nederland(obs: pd.DataFrame, gemeentecode: str, kpi_set_indicato
     df = pd.DataFrame(rows)
     cat = catalogue.catalogue()
     df["index"] = (df["gemeente"] / df["nederland"] * 100).round(1)
-    df["kpi"] = df["indicator"].map(cat["label"])
+    df["kpi"] = df["indicator"].map(catalogue.reader_label)  # the unit is on the values
     df["opgave"] = df["indicator"].map(cat["opgave"]).fillna("Overig").str.split(";").str[0]
     sign = df["indicator"].map(cmp.direction_sign)
     df["oordeel"] = ["gunstiger" if s * (i - 100) > 0 else "ongunstiger" if s * (i - 100) < 0 else
                      ("gelijk" if s else "geen richting") for s, i in zip(sign, df["index"])]
-    df["gemeente_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
-    df["nederland_txt"] = [fmt(i, v) for i, v in zip(df["indicator"], df["nederland"])]
+    df["gemeente_txt"] = [catalogue.value_text(i, v) for i, v in zip(df["indicator"], df["gemeente"])]
+    df["nederland_txt"] = [catalogue.value_text(i, v) for i, v in zip(df["indicator"], df["nederland"])]
     df["wanneer"] = [period.meting_label(obs, i, meting) for i in df["indicator"]]
     base = alt.Chart(df)
     rule = base.mark_rule(color=NL_COLOUR, strokeDash=[4, 3]).encode(x=alt.datum(100))
@@ -717,8 +718,8 @@ def trend_chart(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     names = {wijkcode: wname, gemeentecode: gname, NL_CODE: "Nederland"}
     df = pd.DataFrame({"gebied": met["area_code"].map(names), "jaar": met["year"].astype(int),
                        "waarde": met["value"].astype(float),
-                       "wanneer": [str(int(y)) if yearly else f"{int(m)}-meting ({int(y)})"
-                                   for m, y in zip(met["meting"], met["year"])]})
+                       "wanneer": [period.cbs_label(indicator, d, y) if yearly else f"{int(m)}-meting ({int(y)})"
+                                   for m, y, d in zip(met["meting"], met["year"], met["dataset"])]})
     if len(national):
         nat = national.sort_values("year", kind="stable").drop_duplicates("year")
         df = pd.concat([df, pd.DataFrame({"gebied": "Nederland", "jaar": nat["year"].astype(int),
@@ -902,10 +903,11 @@ def country_features(year: int = BOUNDARY_YEAR, tolerance: float = 0.004, decima
             for geom, code, name in zip(g.geometry, g["gemeentecode"], g["gemeentenaam"])]
 
 
-def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None, nl_value: float | None,
-                width: int = COUNTRY_SIZE[0], height: int = COUNTRY_SIZE[1]) -> dict:
+def country_map(reported: pd.DataFrame, indicator: str | None, year: int | str | None, nl_value: float | None,
+                width: int = COUNTRY_SIZE[0], height: int = COUNTRY_SIZE[1], nl_when: str | None = None) -> dict:
     """The Netherlands' gemeenten; those with reports coloured by `indicator` on the scale centred on
-    Nederland (green = gunstiger, pink = ongunstiger) and linked to their page.
+    Nederland (green = gunstiger, pink = ongunstiger) and linked to their page. `year`: the period as
+    shown ('KWB 2023, peiljaar onbekend', `period.cbs_label`); `nl_when`: Nederland's, when another.
 
     `reported`: gemeentecode, naam, value (NaN: no figure), href. The outlines come from the named
     dataset COUNTRY_DATA (`country_features`), which the page supplies; the spec holds only the reported."""
@@ -934,7 +936,8 @@ def country_map(reported: pd.DataFrame, indicator: str | None, year: int | None,
         sign = cmp.direction_sign(indicator)
         meaning = (f"groen = gunstiger, roze = ongunstiger dan Nederland ({fmt(indicator, mid)})" if sign
                    else f"kleur: lager of hoger dan Nederland ({fmt(indicator, mid)})")
-        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + [f"{year}; midden = Nederland"],
+        leg = alt.Legend(title=lab.wrap(e["label"] + _unit(e), 220, 11, bold=True) + lab.wrap(
+            f"{year}; midden = Nederland" + (f" ({nl_when})" if nl_when and str(nl_when) != str(year) else ""), 240, 11),
                          orient="bottom", direction="horizontal", format=_legend_format(indicator),
                          gradientLength=240, titleLimit=300)
         layers.append(base.mark_geoshape(stroke="#333", strokeWidth=0.8).encode(

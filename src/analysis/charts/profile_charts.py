@@ -109,7 +109,7 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
         if scorecard.value_unit(indicator) == "" and not indicator.endswith(("_index",)):
             met = met[met["area_code"] == wijkcode]  # counts: a wijk and Nederland share no axis
         met = period.first_per_area(met, keys=["area_code", "year"])
-        when = [str(int(y)) for y in met["year"]]
+        when = [period.cbs_label(indicator, d, y) for d, y in zip(met["dataset"], met["year"])]
     df = pd.DataFrame({"gebied": met["area_code"].map(names).to_numpy(), "jaar": met["year"].astype(int).to_numpy(),
                        "waarde": met["value"].astype(float).to_numpy(), "wanneer": when})
     df["tekst"] = [scorecard.value_text(indicator, v) for v in df["waarde"]]

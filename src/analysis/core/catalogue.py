@@ -13,7 +13,8 @@ from analysis.core.errors import UnknownIndicatorError
 from analysis.core.numbers import format_nl
 
 FIELDS = ["label", "unit", "decimals", "direction", "opgave", "doel", "beleidskader", "bron", "cbs_key", "aliases",
-          "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only"]
+          "note", "editions", "cbs_keys", "layout", "since", "until", "break", "replaced_by", "report_only",
+          "peiljaar"]
 LAYOUTS = ("old", "new")  # KWB income block before / after CBS's armoedegrens (re-published 85984NED)
 
 
@@ -43,6 +44,10 @@ def _entries() -> dict[str, dict]:
         if entry.get("layout") not in (None, *LAYOUTS):
             raise ValueError(f"catalogue.yml: {ind}: layout must be one of {LAYOUTS}")
         _edition_list(entry.get("editions"), ind)
+        rule = entry.get("peiljaar")
+        if rule is not None and rule != "onbekend" and not (
+                isinstance(rule, dict) and isinstance(rule.get("offset"), int) and isinstance(rule.get("peildatum"), str)):
+            raise ValueError(f"catalogue.yml: {ind}: peiljaar must be 'onbekend' or {{offset: <int>, peildatum: <text>}}")
         for other in entry.get("replaced_by") or []:
             if other not in data:
                 raise ValueError(f"catalogue.yml: {ind}: replaced_by names unknown indicator {other!r}")
@@ -81,6 +86,35 @@ def fmt(ind: str, value: float) -> str:
     e = indicator(ind)
     unit = e["unit"] if e["unit"] in ("%", "‰") else ""
     return format_nl(value, e["decimals"], unit)
+
+
+# --- units as a reader sees them: once, on the values ---------------------------------------
+
+def value_unit(ind: str) -> str:
+    """The unit a value carries when shown ('%', 'per 1.000 geboortes', 'jaar'); '' for counts."""
+    e = indicator(ind)
+    if e.get("value_unit") is not None:
+        return str(e["value_unit"])
+    unit = e["unit"] or ""
+    return {"aantal": "", "index": "", "jaren": "jaar", "per 1000": "per 1.000", "personen": "personen",
+            "x 1.000 euro": "euro"}.get(unit, unit)
+
+
+def value_text(ind: str, value: float) -> str:
+    """A value in Dutch notation with its unit once: '25,0%', '142,0 per 1.000 geboortes', '€ 29.000'."""
+    e = indicator(ind)
+    unit = value_unit(ind)
+    if e["unit"] == "x 1.000 euro":
+        return "€ " + format_nl(float(value) * 1000, 0)
+    if unit in ("%", "‰"):
+        return fmt(ind, float(value))
+    return format_nl(float(value), int(e["decimals"]), unit)
+
+
+def reader_label(ind: str) -> str:
+    """The label without the unit the values already carry (catalogue `short_label`, else `label`)."""
+    e = indicator(ind)
+    return str(e.get("short_label") or e["label"])
 
 
 # --- editions, keys and breaks -----------------------------------------------------------
@@ -183,6 +217,12 @@ def report_notes(ind: str) -> list[dict]:
         if missing:
             raise ValueError(f"catalogue.yml: {ind}: report_notes[{i}] mist {missing}")
     return [{k: str(n[k]) for k in REPORT_NOTE_KEYS} for n in notes]
+
+
+def report_note_lines(ind: str) -> list[dict]:
+    """Per report note the line numbers of the seed text extraction it rests on ({'text': [...],
+    'table': [...]}); kept apart from the reader's text, which names section, table and a quote."""
+    return [dict(n.get("lines") or {}) for n in (indicator(ind).get("report_notes") or [])]
 
 
 def report_note_text(note: dict) -> str:

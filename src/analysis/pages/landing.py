@@ -141,9 +141,12 @@ def country_figures(obs: pd.DataFrame, gemeentecode: str) -> list[dict]:
     out = []
     for ind in COUNTRY_INDICATORS:
         r = rows[rows["indicator"] == ind]
-        gem = r[r["area_code"] == gemeentecode].set_index("year")["value"]
-        nl = r[r["area_code"] == NL_CODE].set_index("year")["value"]
-        out += [{"indicator": ind, "year": int(y), "value": float(gem[y]), "nl": float(nl[y])}
+        gem = r[r["area_code"] == gemeentecode].set_index("year")
+        nl = r[r["area_code"] == NL_CODE].set_index("year")
+        # each with the period it describes ('KWB 2023, peiljaar onbekend'; Nederland's income year and table)
+        out += [{"indicator": ind, "year": int(y), "value": float(gem.at[y, "value"]), "nl": float(nl.at[y, "value"]),
+                 "when": period.cbs_label(ind, gem.at[y, "dataset"], y),
+                 "nl_when": _with_table(ind, nl.at[y, "dataset"], y)}
                 for y in sorted(set(gem.index) & set(nl.index))]
     return out
 
@@ -243,6 +246,12 @@ def country_script(reports_root: Path, year: int = COUNTRY_YEAR) -> Path:
     return path
 
 
+def _with_table(ind: str, dataset: str, year) -> str:
+    """'2023, CBS StatLine 83841NED' for another CBS table; the KWB label otherwise."""
+    text = period.cbs_label(ind, dataset, year)
+    return f"{text}, CBS StatLine {str(dataset)[4:]}" if str(dataset).startswith("cbs_") else text
+
+
 def _country_choice(gms: list[dict]) -> tuple[str | None, int | None, float | None]:
     """The indicator and year most landing pages have a country figure for (then the first of
     COUNTRY_INDICATORS, then the latest year), and Nederland's value in that year."""
@@ -266,6 +275,8 @@ def write_root_index(reports_root: Path, links) -> Path:
     gms = sorted(gemeenten_on_disk(reports_root, links), key=lambda g: (g["name"], g["code"]))
     ind, year, nl = _country_choice(gms)
     label = catalogue_entry(ind)["label"] if ind else None
+    chosen = next((f for g in gms for f in (g.get("country") or []) if (f["indicator"], f["year"]) == (ind, year)), {})
+    when, nl_when = chosen.get("when", str(year)), chosen.get("nl_when", str(year))  # pages written before: the year
 
     def figure(g):
         return next((f["value"] for f in g.get("country") or [] if (f["indicator"], f["year"]) == (ind, year)),
@@ -284,13 +295,13 @@ def write_root_index(reports_root: Path, links) -> Path:
         reported = pd.DataFrame({"gemeentecode": [g["code"] for g in gms], "naam": [g["name"] for g in gms],
                                  "href": [f"{g['code']}/index.html" if g["index"] else None for g in gms],
                                  "value": [figure(g) for g in gms]})
-        spec = maps.country_map(reported, ind, year, nl)
+        spec = maps.country_map(reported, ind, when, nl, nl_when=nl_when)
         context = {"spec": webpage.script_json(spec), "geo_name": geo.name, "country_data": maps.COUNTRY_DATA,
-                   "map_note": f"{label} per gemeente, {year}, vergeleken met Nederland. " if ind else ""}
+                   "map_note": f"{label} per gemeente, {when}, vergeleken met Nederland ({nl_when}). " if ind else ""}
     except Exception as exc:  # no outlines: the list still works
         context["map_error"] = str(exc)
     page = webpage.render("country.html.j2", title="Wijkmonitor", gemeenten=rows,
-                          figure_head=f"{label}, {year}" if ind else "CBS-cijfer",
+                          figure_head=f"{label}, {when}" if ind else "CBS-cijfer",
                           head=Markup(webpage.page_head(webpage.STATIC_DIR, False, charts=True)),
                           static_dir=webpage.STATIC_DIR,
                           embed_options=webpage.embed_options(), stamp=time.strftime("%d-%m-%Y %H:%M"), **context)

@@ -2,7 +2,10 @@
 
 - a gemeente's own KPIs are measured in metingen of a series (0-meting, 1-meting, ...); each
   meting has a year in the data (`year_of`);
-- CBS figures have a year only;
+- CBS figures have a year only; a KWB edition's figure describes the year its catalogue
+  `peiljaar` says (population on 1 January of the edition year, WOZ the year before); where the
+  CBS metadata in the mirror does not say it, the edition is named and the year called unknown
+  (`described_year`, `cbs_label`);
 - what is shown by default is the latest meting with a value at wijk level, else the latest
   year (`choose`, `of`);
 - a value is compared with the reference's value for the same period; when the reference
@@ -237,10 +240,61 @@ def metingen_label(obs: pd.DataFrame, indicators, meting: int, series: str | Non
     return f"{int(meting)}-meting ({years[0]}-{years[-1]})"
 
 
+def kwb_edition(dataset: str, year) -> int | None:
+    """The KWB edition of a CBS row: 'kwb_2024' -> 2024; the PDOK gemeente maps ('kwb_gemeenten')
+    carry their edition as the row's year; None for other datasets."""
+    d = str(dataset)
+    if d.startswith("kwb_") and d[4:].isdigit():
+        return int(d[4:])
+    if d == "kwb_gemeenten" and year is not None and pd.notna(year):
+        return int(year)
+    return None
+
+
+def peiljaar(indicator: str) -> dict | None:
+    """The catalogue's reference-period rule of a KWB figure ({'offset': -1, 'peildatum': ...});
+    None where the CBS metadata in the mirror does not say which year the figure describes."""
+    rule = catalogue_entry(indicator).get("peiljaar")
+    return rule if isinstance(rule, dict) else None
+
+
+def described_year(indicator: str, dataset: str, year) -> int | None:
+    """The year a CBS figure describes: for a KWB edition the edition's year plus the catalogue's
+    offset (None: not known); for other tables (83841NED: the income year) the row's year."""
+    edition = kwb_edition(dataset, year)
+    if edition is None:
+        return int(year) if year is not None and pd.notna(year) else None
+    rule = peiljaar(indicator)
+    return edition + int(rule["offset"]) if rule is not None else None
+
+
+def cbs_label(indicator: str, dataset: str, year) -> str:
+    """What a reader sees for the period of a CBS figure: '2023 (KWB 2024)' (the year described,
+    the edition as the source), 'KWB 2023, peiljaar onbekend', or the year of another CBS table."""
+    edition = kwb_edition(dataset, year)
+    if edition is None:
+        return str(int(year)) if year is not None and pd.notna(year) else "jaar niet vermeld"
+    described = described_year(indicator, dataset, year)
+    return f"{described} (KWB {edition})" if described is not None else f"KWB {edition}, peiljaar onbekend"
+
+
 def period_label(obs: pd.DataFrame, indicator: str, meting: int | None = None, year: int | None = None,
                  series: str | None = ANY) -> str:
-    """What a reader sees for a period: `meting_label` for a meting, else the year."""
-    return meting_label(obs, indicator, meting, series) if meting is not None else str(year)
+    """What a reader sees for a period: `meting_label` for a meting, else the year (`cbs_label`
+    when the indicator's rows of that year come from one KWB edition)."""
+    if meting is not None:
+        return meting_label(obs, indicator, meting, series)
+    return cbs_label(indicator, _area_dataset(obs, indicator, year), year)
+
+
+def _area_dataset(obs: pd.DataFrame, indicator: str, year) -> str:
+    """The dataset of an indicator's wijk and gemeente figures of a year (the label describes them, not
+    Nederland's, which may come from another CBS table): the KWB edition when they are all KWB."""
+    sel = obs[(obs["indicator"] == indicator) & (obs["year"] == year) & obs["meting"].isna()]
+    local = sel[sel["area_level"].isin(["wijk", "gemeente"])]
+    ds = (local if len(local) else sel)["dataset"].unique()
+    kwb = [d for d in ds if kwb_edition(d, year) is not None]
+    return str(kwb[0]) if kwb and len(kwb) == len(ds) else "-"
 
 
 # --- the reference --------------------------------------------------------------------------------
@@ -289,9 +343,17 @@ def reference(obs: pd.DataFrame, indicator: str, gemeentecode: str, meting=None,
     rows = rows_at(obs, indicator, meting, year)
     same = rows[(rows["area_code"] == reference) & (rows["status"] == "ok")]
     if len(same):
-        v = float(first_per_area(same)["value"].iloc[0])
-        return {"value": v, "name": ref_name, "kind": "zelfde", "short": ref_name,
-                "tekst": f"midden = {ref_name} ({fmt(indicator, v)})"}
+        first = first_per_area(same).iloc[0]
+        v = float(first["value"])
+        # a CBS year figure of another table than the areas' KWB edition: say which period it is
+        other = ""
+        if meting is None and kwb_edition(first["dataset"], year) is None:
+            own = _area_dataset(obs, indicator, year)
+            if own != "-" and described_year(indicator, own, year) != int(year):
+                other = f"{int(year)}, CBS StatLine {str(first['dataset'])[4:]}" \
+                    if str(first["dataset"]).startswith("cbs_") else str(int(year))
+        return {"value": v, "name": ref_name, "kind": "zelfde", "short": f"{ref_name} ({other})" if other else ref_name,
+                "tekst": f"midden = {ref_name} ({fmt(indicator, v)}{'; ' + other if other else ''})"}
     alls = _ok(obs, indicator)
     alls = alls[alls["area_code"] == reference].sort_values(["year", "meting"], na_position="first", kind="stable")
     if len(alls):

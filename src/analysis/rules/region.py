@@ -42,16 +42,29 @@ def table(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> pd.
         year = period.common_year(r, ind, region.gemeenten, level="gemeente")
         if year is None:  # no year all have: the latest any has (the table shows '-' for the others)
             year = int(r.loc[r["area_level"] == "gemeente", "year"].max())
-        r = r[r["year"] == year].set_index("area_code")["value"]
+        r = r[r["year"] == year].set_index("area_code")
         e = catalogue_entry(ind)
         unit = f" ({e['unit']})" if e["unit"] and e["unit"] not in ("%", "aantal") else ""
-        out[f"{e['label']}{unit}, {year}"] = [fmt(ind, r[c]) if c in r.index else missing_text("not_in_data")
-                                              for c in order]
+        # the period the gemeenten's figures describe ('2024 (KWB 2024)', 'KWB 2022, peiljaar onbekend');
+        # a value of another period (Nederland from another CBS table) names its own
+        gem = r[r.index.isin(list(region.gemeenten))]
+        when = period.cbs_label(ind, gem["dataset"].iloc[0], year) if len(gem) else str(year)
+        out[f"{e['label']}{unit}, {when}"] = [
+            (fmt(ind, r.at[c, "value"]) + _other_period(ind, r.at[c, "dataset"], year, when)) if c in r.index
+            else missing_text("not_in_data") for c in order]
         used += ["not_in_data" for c in order if c not in r.index]
     t = pd.DataFrame(out, index=[names[c] for c in order]).T
     t.index.name = "Kenmerk"
     t.attrs["notes"] = missing_note(used)
     return t
+
+
+def _other_period(ind: str, dataset: str, year: int, when: str) -> str:
+    """' (2022, CBS StatLine 83841NED)' when a cell's figure is of another table than the row's period."""
+    own = period.cbs_label(ind, dataset, year)
+    if own == when:
+        return ""
+    return f" ({own}, CBS StatLine {str(dataset)[4:]})" if str(dataset).startswith("cbs_") else f" ({own})"
 
 
 def common_year_note(obs: pd.DataFrame, region, indicators: list[str] | None = None) -> str:

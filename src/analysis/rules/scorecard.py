@@ -24,7 +24,6 @@ from analysis.core import catalogue
 from analysis.core.areas import NL_CODE
 from analysis.core.catalogue import fmt
 from analysis.core.catalogue import indicator as catalogue_entry
-from analysis.core.numbers import format_nl
 from analysis.rules import compare as cmp
 from analysis.rules import period
 from analysis.rules import profile
@@ -39,6 +38,11 @@ REASONS = {"not_published": "niet gepubliceerd (in de bron staat '-')",
            "suppressed": "CBS-geheimhouding (te weinig waarnemingen)",
            "no_data": "geen meting in dat jaar of in deze bronnen"}
 MARKS = {"not_published": "¹", "empty_cell": "²", "suppressed": "³", "no_data": "⁴"}
+PEILJAAR_NOTE = ("*Jaar*: het jaar dat een CBS-cijfer beschrijft, met de uitgave van de Kerncijfers wijken en buurten "
+                 "als bron (inwoners, huishoudens en woningen op 1 januari van het jaar van de uitgave; de WOZ-waarde "
+                 "op de waardepeildatum 1 januari van het jaar ervoor). *Peiljaar onbekend*: de CBS-toelichting die "
+                 "hier beschikbaar is, noemt voor dat cijfer (inkomen, arbeidsparticipatie, bijstand, Wmo) alleen "
+                 "voorlopige cijfers over een eerder jaar, niet welk jaar; dan staat alleen de uitgave er.")
 # CBS figures shown elsewhere on the profile (the age chart) are left out of the table.
 AGE_FIGURES = ("age_0_14", "age_15_24", "age_25_44", "age_45_64", "age_65_plus")
 FIRST_FIGURES = ["population", "households", "avg_household_size", "population_density", "dwellings",
@@ -48,33 +52,15 @@ FIRST_FIGURES = ["population", "households", "avg_household_size", "population_d
 
 # --- units and labels ------------------------------------------------------------------------------
 
-def value_unit(ind: str) -> str:
-    """The unit a value carries when shown ('%', 'per 1.000 geboortes', 'jaar'); '' for counts."""
-    e = catalogue_entry(ind)
-    if e.get("value_unit") is not None:
-        return str(e["value_unit"])
-    unit = e["unit"] or ""
-    return {"aantal": "", "index": "", "jaren": "jaar", "per 1000": "per 1.000", "personen": "personen",
-            "x 1.000 euro": "euro"}.get(unit, unit)
+value_unit = catalogue.value_unit  # the unit once, on the values: one place (core.catalogue)
+reader_label = catalogue.reader_label
 
 
 def value_text(ind: str, v) -> str:
-    """A value in Dutch notation with its unit once: '25,0%', '142,0 per 1.000 geboortes', '€ 29.000'."""
+    """A value with its unit once (`catalogue.value_text`); 'geen gegevens' when missing."""
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return MISSING
-    e = catalogue_entry(ind)
-    unit = value_unit(ind)
-    if e["unit"] == "x 1.000 euro":
-        return "€ " + format_nl(float(v) * 1000, 0)
-    if unit in ("%", "‰"):
-        return fmt(ind, float(v))
-    return format_nl(float(v), int(e["decimals"]), unit)
-
-
-def reader_label(ind: str) -> str:
-    """The label without the unit the values already carry ('Vroeggeboorte en/of ...')."""
-    e = catalogue_entry(ind)
-    return str(e.get("short_label") or e["label"])
+    return catalogue.value_text(ind, v)
 
 
 def report_notes(ind: str) -> list[str]:
@@ -237,9 +223,11 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         ok = w[w["status"] == "ok"]
         last = ok.iloc[-1] if len(ok) else w.iloc[-1]
         year = int(last["year"])
-        prev = ok[ok["year"] < year].iloc[-1] if (ok["year"] < year).any() else None
+        ds = str(last["dataset"])
+        prev = next((r for _, r in ok[ok["year"] < year].iloc[::-1].iterrows()
+                     if _ordered(ind, str(r["dataset"]), int(r["year"]), ds, year)), None)
         allrows = yearly[yearly["indicator"] == ind]
-        gem, gem_year, _ = _reference_at(allrows, gemeentecode, year)
+        gem, gem_year, gem_ds = _reference_at(allrows, gemeentecode, year)
         nl, nl_year, nl_ds = _reference_at(allrows, NL_CODE, year)
         wk = allrows[(allrows["year"] == year) & allrows["area_code"].astype(str).str.startswith(prefix)
                      & (allrows["area_level"] == "wijk") & (allrows["status"] == "ok")]
@@ -255,14 +243,41 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         vs, dist = _vs(value, gem if gem_year == year else math.nan, ind)
         rows.append({
             "indicator": ind, "label": reader_label(ind), "kind": "jaar", "meting": None, "year": year,
-            "period": str(year), "value": value, "status": str(last["status"]),
-            "gemeente": gem, "gemeente_period": gem_year, "nederland": nl, "nederland_period": nl_year,
+            "period": period.cbs_label(ind, ds, year), "value": value, "status": str(last["status"]),
+            "gemeente": gem, "gemeente_period": _ref_period(ind, ds, year, gem_ds, gem_year),
+            "nederland": nl, "nederland_period": _ref_period(ind, ds, year, nl_ds, nl_year),
             "nederland_source": _edition(nl_ds) if nl_ds else None, "rank": rank, "n_ranked": n,
-            "previous_period": str(int(prev["year"])) if prev is not None else None, "previous": pv,
+            "previous_period": period.cbs_label(ind, str(prev["dataset"]), int(prev["year"])) if prev is not None
+            else None, "previous": pv,
             "arrow": arrow(pv, value, e["decimals"]), "sign": s, "judgement": reading if sign else None,
             "vs_gemeente": vs, "distance": dist, "source": _edition(str(last["dataset"]))})
     out = pd.DataFrame(rows)
     return out if len(out) else _empty()
+
+
+def _ordered(ind: str, ds_from: str, year_from: int, ds_to: str, year_to: int) -> bool:
+    """Whether a change from one CBS figure to another reads forward in time: two KWB editions (same
+    indicator, later edition = later period), or two figures whose described years are known and
+    rise. A KWB figure of unknown peiljaar beside another table's year is not: no change shown."""
+    if period.kwb_edition(ds_from, year_from) is not None and period.kwb_edition(ds_to, year_to) is not None:
+        return year_from < year_to
+    a, b = period.described_year(ind, ds_from, year_from), period.described_year(ind, ds_to, year_to)
+    return a is not None and b is not None and a < b
+
+
+def _ref_period(ind: str, dataset: str, year: int, ref_dataset, ref_year):
+    """A reference's period as `_ref_text` shows it: its year (int) where it is the wijk's edition or
+    describes the same known year; else a named period ('2023 (CBS StatLine 83841NED)'), so that
+    an income year is never silently set beside a KWB edition whose peiljaar is unknown."""
+    if ref_year is None:
+        return None
+    if period.kwb_edition(ref_dataset, ref_year) is not None and period.kwb_edition(dataset, year) is not None:
+        return ref_year  # KWB beside KWB: the editions say the period
+    mine, theirs = period.described_year(ind, dataset, year), period.described_year(ind, ref_dataset, ref_year)
+    if mine is not None and mine == theirs:
+        return ref_year
+    return f"{period.cbs_label(ind, ref_dataset, ref_year)} ({_edition(ref_dataset)})" \
+        if period.kwb_edition(ref_dataset, ref_year) is None else period.cbs_label(ind, ref_dataset, ref_year)
 
 
 def _figure_order(inds) -> list[str]:
@@ -333,7 +348,8 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     wrap = ["wm-wrap" if value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
                             "Oordeel": [f"wm-{j}" if isinstance(j, str) else "" for j in card["judgement"]],
-                            "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap}
+                            "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap,
+                            out.columns[0]: ["wm-periode"] * len(card)}
     numbers = pd.DataFrame({out.index.name: card["label"], out.columns[0]: card["period"],
                             "Wijk": card["value"], gemeentenaam: card["gemeente"], "Nederland": card["nederland"],
                             "Rang": card["rank"], "Van": card["n_ranked"], "Vorige periode": card["previous_period"],
@@ -364,8 +380,10 @@ def _change_text(r: dict) -> str:
     """'↓ van 25,4% (0-meting (2022))' or '-' without an earlier value."""
     if not isinstance(r.get("arrow"), str):
         return "-"
-    prev = r["previous_period"]  # the previous meting's year (same series), or the previous year
-    when = prev if r.get("kind") == "jaar" else prev.split("(", 1)[-1].split(")")[0]
+    prev = r["previous_period"]  # the previous meting's year (same series), or the previous CBS figure's period
+    if r.get("kind") == "jaar":
+        return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} in {prev}"
+    when = prev.split("(", 1)[-1].split(")")[0]
     return f"{r['arrow']} van {value_text(r['indicator'], r['previous'])} ({when})"
 
 
@@ -385,7 +403,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
                "onderaan. " if not yearly else "") if coloured else "")
     if changed:
         head += (f"*Verandering*: de richting van het cijfer zelf sinds {prev} (↑ gestegen, ↓ gedaald, = gelijk "
-                 f"gebleven), met tussen haakjes het jaar van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
+                 f"gebleven), met {'de periode' if yearly else 'tussen haakjes het jaar'} van {prev}. *Oordeel*: of die verandering gunstig, gelijk "
                  "of ongunstig is, gelet op de gewenste richting (een daling van een ongewenst cijfer is gunstig). ")
     else:
         head += (f"Een verandering is er nog niet: de wijk heeft nog maar één {'jaar' if yearly else 'meting'} "
@@ -413,11 +431,13 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         kwb = sorted(x.rsplit(" ", 1)[-1] for x in sources if x.startswith("CBS Kerncijfers wijken en buurten "))
         other = sorted(x for x in sources if not x.startswith("CBS Kerncijfers wijken en buurten "))
         named = ([f"CBS Kerncijfers wijken en buurten, uitgave{'n' if len(kwb) > 1 else ''} {_names(kwb)}"
-                  " (de uitgave van het jaar in de kolom Jaar)"] if kwb else []) + other
+                  " (de uitgave staat tussen haakjes in de kolom Jaar)"] if kwb else []) + other
         lines.append("Bron van de wijk: " + "; ".join(named) + "; van de gemeente: dezelfde uitgave of de CBS "
                      "wijk- en buurtkaart van dat jaar"
                      + (f"; van Nederland: {_names(sorted(set(card['nederland_source'].dropna())))}"
                         if card["nederland_source"].notna().any() else "") + ".")
+    if yearly and sources:
+        lines.append(PEILJAAR_NOTE)
     for i in card["indicator"]:
         for note in report_notes(i):
             lines.append(f"*Let op, {reader_label(i)[:1].lower() + reader_label(i)[1:]}*: {note}")

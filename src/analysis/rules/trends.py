@@ -101,11 +101,8 @@ def direction_arrow(previous, latest, decimals: int) -> str:
 
 
 def value_text(ind: str, value) -> str:
-    """A value in Dutch notation with its unit on it ('25,4%', '929 per 1.000', '80,7 jaar')."""
-    e = catalogue_entry(ind)
-    text = fmt(ind, value)
-    word = UNIT_WORDS.get(e["unit"] or "")
-    return f"{text} {word}" if word else text
+    """A value in Dutch notation with its unit on it, once ('25,4%', '929 per 1.000 jongeren', '80,7 jaar')."""
+    return catalogue.value_text(ind, value)
 
 
 def missing_text(status) -> str:
@@ -137,7 +134,7 @@ def report_notes_markdown(indicators) -> str:
     lines = []
     for ind in dict.fromkeys(indicators):
         for n in catalogue.report_notes(ind):
-            lines.append(f"Let op, {catalogue_entry(ind)['label'].lower()}. {catalogue.report_note_text(n)}")
+            lines.append(f"Let op, {catalogue.reader_label(ind)[:1].lower() + catalogue.reader_label(ind)[1:]}. {catalogue.report_note_text(n)}")
     return "\n\n".join(lines)
 
 
@@ -164,7 +161,8 @@ def reader_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: s
         # after each arrow a zero-width space: a long row of school years may wrap there, not elsewhere
         jaren = "→\u200b".join(y for y in years if y) or "niet vermeld"
         for code, name in (areas if per_wijk else [(None, None)]):
-            row, num = {"KPI": e["label"]}, {"KPI": e["label"]}
+            label = catalogue.reader_label(ind)  # the unit is on the values, not in the label too
+            row, num = {"KPI": label}, {"KPI": label}
             if per_wijk:
                 row["Wijk"] = num["Wijk"] = name
             row["Jaren"], num["Jaren"] = jaren, jaren.replace("\u200b", "")
@@ -191,7 +189,7 @@ def reader_table(obs: pd.DataFrame, judgements: pd.DataFrame, monitor, set_id: s
             num["Richting"], num["Oordeel"] = arrow, oordeel
             if not per_wijk:
                 row["Rapport"] = num["Rapport"] = reported if isinstance(reported, str) else ""
-            num["Eenheid"] = e["unit"] or ""
+            num["Eenheid"] = catalogue.value_unit(ind)
             row["Bron"] = num["Bron"] = e["bron"] or ""
             rows.append(row)
             nums.append(num)

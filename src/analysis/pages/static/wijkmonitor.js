@@ -84,6 +84,9 @@
       });
     }
     walk(s, true);
+    /* a horizontal colour legend centres its first tick label on the chart's left edge: room for it */
+    var pad = typeof s.padding === "number" ? s.padding : 5;
+    if (typeof s.padding !== "object") { s.padding = { left: Math.max(pad, 16), right: Math.max(pad, 16), top: pad, bottom: pad }; }
     var small = { labelFontSize: MIN_FONT, titleFontSize: MIN_FONT };
     s.config = Object.assign({}, s.config || {});
     ["axis", "header"].forEach(function (k) { s.config[k] = Object.assign({}, small, s.config[k] || {}); });
