@@ -110,6 +110,9 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
             met = met[met["area_code"] == wijkcode]  # counts: a wijk and Nederland share no axis
         met = period.first_per_area(met, keys=["area_code", "year"])
         when = [period.cbs_label(indicator, d, y) for d, y in zip(met["dataset"], met["year"])]
+        # x = the year a figure describes (WOZ of KWB 2024: 2023); where CBS does not say, the edition's
+        described = [period.described_year(indicator, d, y) for d, y in zip(met["dataset"], met["year"])]
+        met = met.assign(year=[y if d is None else d for d, y in zip(described, met["year"])])
     df = pd.DataFrame({"gebied": met["area_code"].map(names).to_numpy(), "jaar": met["year"].astype(int).to_numpy(),
                        "waarde": met["value"].astype(float).to_numpy(), "wanneer": when})
     df["tekst"] = [scorecard.value_text(indicator, v) for v in df["waarde"]]
@@ -139,7 +142,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     wname, gname = period.area_name(obs, wijkcode), period.area_name(obs, gemeentecode)
     if not inds:
         raise NoDataError(f"{wname}: geen KPI met twee of meer metingen")
-    charts, notes = [], []
+    charts, notes, unknown = [], [], []
     domain = [wname, gname, "Nederland"]
     colour = alt.Color("gebied:N", title=None, sort=domain,
                        scale=alt.Scale(domain=domain, range=[WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]),
@@ -147,6 +150,8 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     for ind in inds:
         df, n = trend_frame(obs, ind, wijkcode, gemeentecode, series)
         notes += n
+        if df["wanneer"].str.contains("peiljaar onbekend", regex=False).any():
+            unknown.append(scorecard.reader_label(ind))
         unit = scorecard.value_unit(ind)
         unit = "× 1.000 euro" if catalogue_entry(ind)["unit"] == "x 1.000 euro" else unit  # the axis is in thousands
         title = lab.wrap(scorecard.reader_label(ind) + (f" ({unit})" if unit and unit not in ("%", "‰") else ""),
@@ -163,6 +168,9 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
         points = base.mark_point(filled=True, size=40)
         charts.append(alt.layer(lines, points).properties(width=width, height=height,
                                                           title=alt.Title(title, fontSize=10)))
+    if unknown:
+        notes.append(f"CBS noemt niet welk jaar {'dit cijfer beschrijft' if len(unknown) == 1 else 'deze cijfers beschrijven'} "
+                     f"({', '.join(unknown)}); {'het staat' if len(unknown) == 1 else 'ze staan'} bij het jaar van de KWB-editie.")
     kind = "metingen" if (card["kind"] == "meting").any() else "jaren"
     sub = [f"per cijfer een eigen schaal; de punten zijn de {kind} met een cijfer (wijs een punt aan voor periode en waarde)"]
     for note in notes:
