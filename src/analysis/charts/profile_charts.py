@@ -117,13 +117,19 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
 
 
 def trend_indicators(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: str,
-                     series: str | None = period.ANY) -> list[str]:
+                     series: str | None = period.ANY, frames: dict | None = None) -> list[str]:
     """The scorecard's indicators with a trend to draw: two or more measurements of the wijk, or
-    (CBS figures) several years of the gemeente around the wijk's figure."""
+    (CBS figures) several years of the gemeente around the wijk's figure.
+
+    `frames`: a dict that keeps each indicator's trend_frame for the caller (trends draws them)."""
+    frames = {} if frames is None else frames
+    wname = period.area_name(obs, wijkcode)
     out = []
     for ind in card["indicator"]:
-        df, _ = trend_frame(obs, ind, wijkcode, gemeentecode, series)
-        wijk = df[df["gebied"] == period.area_name(obs, wijkcode)]
+        if ind not in frames:
+            frames[ind] = trend_frame(obs, ind, wijkcode, gemeentecode, series)
+        df, _ = frames[ind]
+        wijk = df[df["gebied"] == wname]
         if len(wijk) >= 2 or (len(wijk) and df.groupby("gebied")["jaar"].nunique().max() >= 2
                               and (card.loc[card["indicator"] == ind, "kind"] == "jaar").all()):
             out.append(ind)
@@ -135,7 +141,8 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     """Small multiples: per KPI with a trend the wijk, the gemeente and Nederland on the same years,
     each with its own scale; notes under the charts say which Nederland value is drawn where two
     sources differ."""
-    inds = trend_indicators(obs, card, wijkcode, gemeentecode, series)
+    frames: dict = {}  # each trend_frame once (1-2 ms of pandas each): drawn as trend_indicators chose
+    inds = trend_indicators(obs, card, wijkcode, gemeentecode, series, frames)
     wname, gname = period.area_name(obs, wijkcode), period.area_name(obs, gemeentecode)
     if not inds:
         raise NoDataError(f"{wname}: geen KPI met twee of meer metingen")
@@ -145,7 +152,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
                        scale=alt.Scale(domain=domain, range=[WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]),
                        legend=alt.Legend(orient="top", direction="horizontal"))
     for ind in inds:
-        df, n = trend_frame(obs, ind, wijkcode, gemeentecode, series)
+        df, n = frames[ind]
         notes += n
         unit = scorecard.value_unit(ind)
         unit = "× 1.000 euro" if catalogue_entry(ind)["unit"] == "x 1.000 euro" else unit  # the axis is in thousands
@@ -161,13 +168,14 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
                      alt.Tooltip("tekst:N", title="Waarde")])
         lines = base.mark_line(strokeWidth=2)
         points = base.mark_point(filled=True, size=40)
-        charts.append(alt.layer(lines, points).properties(width=width, height=height,
-                                                          title=alt.Title(title, fontSize=10)))
+        # sizes and titles given to the constructors, not by .properties(): altair deep-copies the
+        # whole chart at each step (most of the time this chart takes to build)
+        charts.append(alt.layer(lines, points, width=width, height=height, title=alt.Title(title, fontSize=10)))
     kind = "metingen" if (card["kind"] == "meting").any() else "jaren"
     sub = [f"per cijfer een eigen schaal; de punten zijn de {kind} met een cijfer (wijs een punt aan voor periode en waarde)"]
     for note in notes:
         sub += lab.wrap("Let op: " + note, columns * (width + 20), 11)
-    chart = alt.concat(*charts, columns=columns, spacing=16).properties(title=alt.Title(
+    chart = alt.concat(*charts, columns=columns, spacing=16, title=alt.Title(
         f"Verloop: {wname}, {gname} en Nederland", subtitle=sub))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 
