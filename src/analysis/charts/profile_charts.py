@@ -80,16 +80,18 @@ def _sources(card: pd.DataFrame) -> list[str]:
 # --- trends ---------------------------------------------------------------------------------------
 
 def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: str,
-                series: str | None = period.ANY) -> tuple[pd.DataFrame, list[str]]:
+                series: str | None = period.ANY, *, rows: pd.DataFrame | None = None,
+                names: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The wijk, gemeente and Nederland over the metingen of one series (x = the meting's year), as
     the scorecard shows them; plus notes where CBS's yearly national series gives Nederland another
     value for the same year (the table's value is kept and the other named).
 
     For a figure without metingen (CBS): its years; counts only for the wijk itself.
+    `rows` (the indicator's rows with status ok) and `names` (_area_names): what a caller drawing
+    many indicators has computed once.
     """
-    sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")]
-    names = {wijkcode: period.area_name(obs, wijkcode), gemeentecode: period.area_name(obs, gemeentecode),
-             NL_CODE: "Nederland"}
+    sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")] if rows is None else rows
+    names = names or _area_names(obs, wijkcode, gemeentecode)
     met = sel[sel["meting"].notna() & sel["area_code"].isin(list(names))]
     if series not in (period.ANY,):
         met = met[met["series"].fillna("") == (series or "")]
@@ -116,6 +118,11 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     return df.sort_values(["gebied", "jaar"], kind="stable").reset_index(drop=True), notes
 
 
+def _area_names(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> dict[str, str]:
+    return {wijkcode: period.area_name(obs, wijkcode), gemeentecode: period.area_name(obs, gemeentecode),
+            NL_CODE: "Nederland"}
+
+
 def trend_indicators(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: str,
                      series: str | None = period.ANY, frames: dict | None = None) -> list[str]:
     """The scorecard's indicators with a trend to draw: two or more measurements of the wijk, or
@@ -123,11 +130,15 @@ def trend_indicators(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemee
 
     `frames`: a dict that keeps each indicator's trend_frame for the caller (trends draws them)."""
     frames = {} if frames is None else frames
-    wname = period.area_name(obs, wijkcode)
+    names = _area_names(obs, wijkcode, gemeentecode)
+    wname = names[wijkcode]
+    ok = obs[obs["status"] == "ok"]
+    by_indicator = {ind: rows for ind, rows in ok.groupby("indicator", sort=False)}  # one split, not a filter per KPI
     out = []
     for ind in card["indicator"]:
         if ind not in frames:
-            frames[ind] = trend_frame(obs, ind, wijkcode, gemeentecode, series)
+            frames[ind] = trend_frame(obs, ind, wijkcode, gemeentecode, series,
+                                      rows=by_indicator.get(ind, ok.iloc[:0]), names=names)
         df, _ = frames[ind]
         wijk = df[df["gebied"] == wname]
         if len(wijk) >= 2 or (len(wijk) and df.groupby("gebied")["jaar"].nunique().max() >= 2
