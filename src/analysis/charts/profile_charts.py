@@ -118,6 +118,9 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     return df.sort_values(["gebied", "jaar"], kind="stable").reset_index(drop=True), notes
 
 
+_TREND_COLUMNS = ["indicator", "area_code", "dataset", "series", "meting", "year", "value", "status"]
+
+
 def _area_names(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> dict[str, str]:
     return {wijkcode: period.area_name(obs, wijkcode), gemeentecode: period.area_name(obs, gemeentecode),
             NL_CODE: "Nederland"}
@@ -132,7 +135,7 @@ def trend_indicators(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemee
     frames = {} if frames is None else frames
     names = _area_names(obs, wijkcode, gemeentecode)
     wname = names[wijkcode]
-    ok = obs[obs["status"] == "ok"]
+    ok = obs.loc[obs["status"] == "ok", _TREND_COLUMNS]  # what trend_frame reads: fewer (arrow) columns to take
     by_indicator = {ind: rows for ind, rows in ok.groupby("indicator", sort=False)}  # one split, not a filter per KPI
     out = []
     for ind in card["indicator"]:

@@ -218,13 +218,17 @@ def _reference_at(rows: pd.DataFrame, code: str, year: int):
     return float(pick["value"]), int(pick["year"]), str(pick["dataset"])
 
 
+_FIGURE_COLUMNS = ["indicator", "area_code", "area_level", "dataset", "meting", "year", "value", "status"]
+
+
 def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=None) -> pd.DataFrame:
     """One row per CBS figure of the wijk (its latest year), beside the gemeente's and Nederland's.
 
     The year is the one the data gives the figure; the edition it comes from is the `source`.
     A reference without a value for that year shows its nearest earlier year, named.
     """
-    yearly = _yearly(obs)
+    # only the columns read here: every filter of a frame takes each of its (arrow) columns again
+    yearly = _yearly(obs[_FIGURE_COLUMNS])
     mine = yearly[yearly["area_code"] == wijkcode]
     inds = list(dict.fromkeys(indicators)) if indicators is not None else _figure_order(mine["indicator"].unique())
     prefix = "WK" + gemeentecode[2:6]
