@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis.charts import labels as lab
@@ -92,6 +93,12 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
     """
     sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")] if rows is None else rows
     names = names or _area_names(obs, wijkcode, gemeentecode)
+    codes, metingen = sel["area_code"].tolist(), sel["meting"].tolist()
+    in_series = sel["series"].tolist() if series not in (period.ANY,) else None
+    if not any(c == wijkcode and not period.is_missing(m)
+               and (in_series is None or (in_series[i] if isinstance(in_series[i], str) else "") == (series or ""))
+               for i, (c, m) in enumerate(zip(codes, metingen))):
+        return _yearly_frame(sel, indicator, wijkcode, names, codes, metingen), []
     met = sel[sel["meting"].notna() & sel["area_code"].isin(list(names))]
     if series not in (period.ANY,):
         met = met[met["series"].fillna("") == (series or "")]
@@ -119,6 +126,24 @@ def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: 
 
 
 _TREND_COLUMNS = ["indicator", "area_code", "dataset", "series", "meting", "year", "value", "status"]
+
+
+def _yearly_frame(sel: pd.DataFrame, indicator: str, wijkcode: str, names: dict[str, str],
+                  codes: list, metingen: list) -> pd.DataFrame:
+    """trend_frame of a figure without metingen for the wijk (CBS): the rows without a meting, per
+    area and year the preferred one; counts for the wijk alone. In plain Python over the few rows
+    of one indicator (a national run draws some 45,000 of these)."""
+    years = sel["year"].tolist()
+    counts = scorecard.value_unit(indicator) == "" and not indicator.endswith(("_index",))  # no shared axis
+    keep = [i for i, c in enumerate(codes) if period.is_missing(metingen[i]) and not period.is_missing(years[i])
+            and (c == wijkcode if counts else c in names)]
+    met = period.first_per_area(sel.iloc[keep], keys=["area_code", "year"])
+    rows = sorted(((names[c], int(y), float(v)) for c, y, v in
+                   zip(met["area_code"].tolist(), met["year"].tolist(), met["value"].tolist())),
+                  key=lambda r: (r[0], r[1]))  # stable, as the frame's sort on (gebied, jaar)
+    return pd.DataFrame({"gebied": np.array([r[0] for r in rows], dtype=object), "jaar": np.array([r[1] for r in rows], dtype="int64"),
+                         "waarde": np.array([r[2] for r in rows], dtype=float), "wanneer": [str(r[1]) for r in rows],
+                         "tekst": [scorecard.value_text(indicator, r[2]) for r in rows]})
 
 
 def _area_names(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> dict[str, str]:

@@ -53,14 +53,15 @@ def first_per_area(sel: pd.DataFrame, keys: list[str] = ("area_code",)) -> pd.Da
     columns = [sel[k].tolist() for k in keys]
     seen, keep = set(), []
     for i in order:
-        key = tuple(None if _missing(c[i]) else c[i] for c in columns)
+        key = tuple(None if is_missing(c[i]) else c[i] for c in columns)
         if key not in seen:
             seen.add(key)
             keep.append(i)
     return sel.iloc[keep]
 
 
-def _missing(v) -> bool:
+def is_missing(v) -> bool:
+    """A missing scalar (None, NaN, pd.NA, NaT), cheaply for the common str/int/float."""
     return v is None or (isinstance(v, float) and v != v) or (not isinstance(v, (str, int, float)) and bool(pd.isna(v)))
 
 
