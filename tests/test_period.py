@@ -144,3 +144,23 @@ def test_a_kwb_year_label_names_nederlands_other_table(obs):
     ref = period.reference(obs, "households_social_minimum_pct", "GM0957", year=2023)
     assert ref["value"] == 6.3 and ref["tekst"] == "midden = Nederland (6,3%; 2023, CBS StatLine 83841NED)"
     assert period.reference(obs, "population", "GM0957", year=2024)["tekst"] == "midden = Nederland (17.942.942)"
+
+
+def test_first_per_area_is_sort_then_first_row(obs):
+    """first_per_area (plain Python, for speed) keeps what a stable sort on (missing, dataset rank)
+    followed by the first row per key keeps, in that order, missing keys equal: on Roermond's
+    observations with every key set the library uses."""
+    import pandas as pd
+
+    def reference(sel, keys):
+        sel = sel.assign(_o=sel["dataset"].map(period.dataset_rank), _ok=sel["status"] != "ok")
+        return sel.sort_values(["_ok", "_o"], kind="stable").drop_duplicates(list(keys)).drop(columns=["_o", "_ok"])
+
+    for keys in (["area_code"], ["area_code", "meting"], ["area_code", "year"], ["indicator", "area_code", "year"],
+                 ["indicator", "area_code", "meting", "series"]):
+        for sel in (obs, obs[obs["indicator"] == TOT120], obs.iloc[:0]):
+            pd.testing.assert_frame_equal(period.first_per_area(sel, keys), reference(sel, keys), check_exact=True)
+    # Roermond's 120% figure: the KPI table's own 1-meting value (13,7% in Centrum) before any CBS row
+    kept = period.first_per_area(period.rows_at(obs, TOT120, meting=1), ["area_code"])
+    assert kept["area_code"].is_unique
+    assert kept.set_index("area_code")["value"]["WK095700"] == pytest.approx(13.7)

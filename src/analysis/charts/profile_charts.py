@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from analysis.charts import labels as lab
@@ -80,53 +81,91 @@ def _sources(card: pd.DataFrame) -> list[str]:
 # --- trends ---------------------------------------------------------------------------------------
 
 def trend_frame(obs: pd.DataFrame, indicator: str, wijkcode: str, gemeentecode: str,
-                series: str | None = period.ANY) -> tuple[pd.DataFrame, list[str]]:
+                series: str | None = period.ANY, *, rows: pd.DataFrame | None = None,
+                names: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """The wijk, gemeente and Nederland over the metingen of one series (x = the meting's year), as
     the scorecard shows them; plus notes where CBS's yearly national series gives Nederland another
     value for the same year (the table's value is kept and the other named).
 
     For a figure without metingen (CBS): its years; counts only for the wijk itself.
+    `rows` (the indicator's rows with status ok) and `names` (_area_names): what a caller drawing
+    many indicators has computed once.
     """
-    sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")]
-    names = {wijkcode: period.area_name(obs, wijkcode), gemeentecode: period.area_name(obs, gemeentecode),
-             NL_CODE: "Nederland"}
+    sel = obs[(obs["indicator"] == indicator) & (obs["status"] == "ok")] if rows is None else rows
+    names = names or _area_names(obs, wijkcode, gemeentecode)
+    codes, metingen = sel["area_code"].tolist(), sel["meting"].tolist()
+    in_series = sel["series"].tolist() if series not in (period.ANY,) else None
+    if not any(c == wijkcode and not period.is_missing(m)
+               and (in_series is None or (in_series[i] if isinstance(in_series[i], str) else "") == (series or ""))
+               for i, (c, m) in enumerate(zip(codes, metingen))):
+        return _yearly_frame(sel, indicator, wijkcode, names, codes, metingen), []
     met = sel[sel["meting"].notna() & sel["area_code"].isin(list(names))]
     if series not in (period.ANY,):
         met = met[met["series"].fillna("") == (series or "")]
     notes = []
-    if (met["area_code"] == wijkcode).any():
-        met = period.first_per_area(met, keys=["area_code", "meting"])
-        met = met[met["year"].notna()]
-        when = [period.meting_label(obs, indicator, int(m), series, with_series=False) for m in met["meting"]]
-        nat = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE)].set_index("year")["value"]
-        for y, v in met.loc[met["area_code"] == NL_CODE, ["year", "value"]].itertuples(index=False):
-            other = nat.get(y)
-            if other is not None and pd.notna(other) and round(float(other), 3) != round(float(v), 3):
-                notes.append(f"Nederland {int(y)}: {scorecard.value_text(indicator, v)} zoals in het rapport en de "
-                             f"tabel; CBS StatLine {NATIONAL_SERIES[4:]} geeft {scorecard.value_text(indicator, other)}.")
-    else:
-        met = sel[sel["meting"].isna() & sel["area_code"].isin(list(names)) & sel["year"].notna()]
-        if scorecard.value_unit(indicator) == "" and not indicator.endswith(("_index",)):
-            met = met[met["area_code"] == wijkcode]  # counts: a wijk and Nederland share no axis
-        met = period.first_per_area(met, keys=["area_code", "year"])
-        when = [period.cbs_label(indicator, d, y) for d, y in zip(met["dataset"], met["year"])]
-        # x = the year a figure describes (WOZ of KWB 2024: 2023); where CBS does not say, the edition's
-        described = [period.described_year(indicator, d, y) for d, y in zip(met["dataset"], met["year"])]
-        met = met.assign(year=[y if d is None else d for d, y in zip(described, met["year"])])
+    met = period.first_per_area(met, keys=["area_code", "meting"])
+    met = met[met["year"].notna()]
+    when = [period.meting_label(obs, indicator, int(m), series, with_series=False) for m in met["meting"]]
+    nat = sel[(sel["dataset"] == NATIONAL_SERIES) & (sel["area_code"] == NL_CODE)].set_index("year")["value"]
+    for y, v in met.loc[met["area_code"] == NL_CODE, ["year", "value"]].itertuples(index=False):
+        other = nat.get(y)
+        if other is not None and pd.notna(other) and round(float(other), 3) != round(float(v), 3):
+            notes.append(f"Nederland {int(y)}: {scorecard.value_text(indicator, v)} zoals in het rapport en de "
+                         f"tabel; CBS StatLine {NATIONAL_SERIES[4:]} geeft {scorecard.value_text(indicator, other)}.")
     df = pd.DataFrame({"gebied": met["area_code"].map(names).to_numpy(), "jaar": met["year"].astype(int).to_numpy(),
                        "waarde": met["value"].astype(float).to_numpy(), "wanneer": when})
     df["tekst"] = [scorecard.value_text(indicator, v) for v in df["waarde"]]
     return df.sort_values(["gebied", "jaar"], kind="stable").reset_index(drop=True), notes
 
 
+_TREND_COLUMNS = ["indicator", "area_code", "dataset", "series", "meting", "year", "value", "status"]
+
+
+def _yearly_frame(sel: pd.DataFrame, indicator: str, wijkcode: str, names: dict[str, str],
+                  codes: list, metingen: list) -> pd.DataFrame:
+    """trend_frame of a figure without metingen for the wijk (CBS): the rows without a meting, per
+    area and year the preferred one; counts for the wijk alone. In plain Python over the few rows
+    of one indicator (a national run draws some 45,000 of these)."""
+    years = sel["year"].tolist()
+    counts = scorecard.value_unit(indicator) == "" and not indicator.endswith(("_index",))  # no shared axis
+    keep = [i for i, c in enumerate(codes) if period.is_missing(metingen[i]) and not period.is_missing(years[i])
+            and (c == wijkcode if counts else c in names)]
+    met = period.first_per_area(sel.iloc[keep], keys=["area_code", "year"])
+    rows = []
+    for c, d, y, v in zip(met["area_code"].tolist(), met["dataset"].tolist(), met["year"].tolist(),
+                          met["value"].tolist()):
+        # x = the year a figure describes (WOZ of KWB 2024: 2023); where CBS does not say, the edition's
+        described = period.described_year(indicator, d, y)
+        rows.append((names[c], int(y) if described is None else described, float(v), period.cbs_label(indicator, d, y)))
+    rows.sort(key=lambda r: (r[0], r[1]))  # stable, as the frame's sort on (gebied, jaar)
+    return pd.DataFrame({"gebied": np.array([r[0] for r in rows], dtype=object), "jaar": np.array([r[1] for r in rows], dtype="int64"),
+                         "waarde": np.array([r[2] for r in rows], dtype=float), "wanneer": [r[3] for r in rows],
+                         "tekst": [scorecard.value_text(indicator, r[2]) for r in rows]})
+
+
+def _area_names(obs: pd.DataFrame, wijkcode: str, gemeentecode: str) -> dict[str, str]:
+    return {wijkcode: period.area_name(obs, wijkcode), gemeentecode: period.area_name(obs, gemeentecode),
+            NL_CODE: "Nederland"}
+
+
 def trend_indicators(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: str,
-                     series: str | None = period.ANY) -> list[str]:
+                     series: str | None = period.ANY, frames: dict | None = None) -> list[str]:
     """The scorecard's indicators with a trend to draw: two or more measurements of the wijk, or
-    (CBS figures) several years of the gemeente around the wijk's figure."""
+    (CBS figures) several years of the gemeente around the wijk's figure.
+
+    `frames`: a dict that keeps each indicator's trend_frame for the caller (trends draws them)."""
+    frames = {} if frames is None else frames
+    names = _area_names(obs, wijkcode, gemeentecode)
+    wname = names[wijkcode]
+    ok = obs.loc[obs["status"] == "ok", _TREND_COLUMNS]  # what trend_frame reads: fewer (arrow) columns to take
+    by_indicator = {ind: rows for ind, rows in ok.groupby("indicator", sort=False)}  # one split, not a filter per KPI
     out = []
     for ind in card["indicator"]:
-        df, _ = trend_frame(obs, ind, wijkcode, gemeentecode, series)
-        wijk = df[df["gebied"] == period.area_name(obs, wijkcode)]
+        if ind not in frames:
+            frames[ind] = trend_frame(obs, ind, wijkcode, gemeentecode, series,
+                                      rows=by_indicator.get(ind, ok.iloc[:0]), names=names)
+        df, _ = frames[ind]
+        wijk = df[df["gebied"] == wname]
         if len(wijk) >= 2 or (len(wijk) and df.groupby("gebied")["jaar"].nunique().max() >= 2
                               and (card.loc[card["indicator"] == ind, "kind"] == "jaar").all()):
             out.append(ind)
@@ -138,7 +177,8 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     """Small multiples: per KPI with a trend the wijk, the gemeente and Nederland on the same years,
     each with its own scale; notes under the charts say which Nederland value is drawn where two
     sources differ."""
-    inds = trend_indicators(obs, card, wijkcode, gemeentecode, series)
+    frames: dict = {}  # each trend_frame once (1-2 ms of pandas each): drawn as trend_indicators chose
+    inds = trend_indicators(obs, card, wijkcode, gemeentecode, series, frames)
     wname, gname = period.area_name(obs, wijkcode), period.area_name(obs, gemeentecode)
     if not inds:
         raise NoDataError(f"{wname}: geen KPI met twee of meer metingen")
@@ -148,7 +188,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
                        scale=alt.Scale(domain=domain, range=[WIJK_COLOUR, GEMEENTE_COLOUR, NL_COLOUR]),
                        legend=alt.Legend(orient="top", direction="horizontal"))
     for ind in inds:
-        df, n = trend_frame(obs, ind, wijkcode, gemeentecode, series)
+        df, n = frames[ind]
         notes += n
         if df["wanneer"].str.contains("peiljaar onbekend", regex=False).any():
             unknown.append(scorecard.reader_label(ind))
@@ -166,8 +206,9 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
                      alt.Tooltip("tekst:N", title="Waarde")])
         lines = base.mark_line(strokeWidth=2)
         points = base.mark_point(filled=True, size=40)
-        charts.append(alt.layer(lines, points).properties(width=width, height=height,
-                                                          title=alt.Title(title, fontSize=10)))
+        # sizes and titles given to the constructors, not by .properties(): altair deep-copies the
+        # whole chart at each step (most of the time this chart takes to build)
+        charts.append(alt.layer(lines, points, width=width, height=height, title=alt.Title(title, fontSize=10)))
     if unknown:
         notes.append(f"CBS noemt niet welk jaar {'dit cijfer beschrijft' if len(unknown) == 1 else 'deze cijfers beschrijven'} "
                      f"({', '.join(unknown)}); {'het staat' if len(unknown) == 1 else 'ze staan'} bij het jaar van de KWB-editie.")
@@ -175,7 +216,7 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
     sub = [f"per cijfer een eigen schaal; de punten zijn de {kind} met een cijfer (wijs een punt aan voor periode en waarde)"]
     for note in notes:
         sub += lab.wrap("Let op: " + note, columns * (width + 20), 11)
-    chart = alt.concat(*charts, columns=columns, spacing=16).properties(title=alt.Title(
+    chart = alt.concat(*charts, columns=columns, spacing=16, title=alt.Title(
         f"Verloop: {wname}, {gname} en Nederland", subtitle=sub))
     return _with_source(chart, "Bron: " + "; ".join(_sources(card)))
 

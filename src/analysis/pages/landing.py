@@ -176,7 +176,9 @@ def write_gemeente_index(reports_root: Path, gemeentecode: str, obs: pd.DataFram
     period_label = ref["period"] if ref else "geen gegevens"
     why = None
     try:
-        spec = maps.choropleth(obs, ind, gemeentecode, shapes=web, links=hrefs).to_dict()
+        # not checked against the Vega-Lite schema again here (a quarter of the page's time, once per
+        # gemeente in the run's own process): the same chart code is checked in the tests and notebooks
+        spec = maps.choropleth(obs, ind, gemeentecode, shapes=web, links=hrefs).to_dict(validate=False)
     except NoDataError as exc:
         spec, why = None, str(exc)
     missing = [w for w, c in zip(wijken["wijknaam"], wijken["wijkcode"]) if c not in hrefs]

@@ -204,21 +204,28 @@ def _reference_at(rows: pd.DataFrame, code: str, year: int):
     return float(pick["value"]), int(pick["year"]), str(pick["dataset"])
 
 
+_FIGURE_COLUMNS = ["indicator", "area_code", "area_level", "dataset", "meting", "year", "value", "status"]
+
+
 def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=None) -> pd.DataFrame:
     """One row per CBS figure of the wijk (its latest year), beside the gemeente's and Nederland's.
 
     The year is the one the data gives the figure; the edition it comes from is the `source`.
     A reference without a value for that year shows its nearest earlier year, named.
     """
-    yearly = _yearly(obs)
+    # only the columns read here: every filter of a frame takes each of its (arrow) columns again
+    yearly = _yearly(obs[_FIGURE_COLUMNS])
     mine = yearly[yearly["area_code"] == wijkcode]
     inds = list(dict.fromkeys(indicators)) if indicators is not None else _figure_order(mine["indicator"].unique())
     prefix = "WK" + gemeentecode[2:6]
+    # one split per indicator instead of a filter of all rows per figure (pandas costs per call, not per row)
+    by_indicator = {ind: r for ind, r in yearly.groupby("indicator", sort=False)}
+    mine_by_indicator = {ind: r for ind, r in mine.groupby("indicator", sort=False)}
     rows = []
     for ind in inds:
-        w = mine[mine["indicator"] == ind].sort_values("year", kind="stable")
-        if w.empty:
+        if ind not in mine_by_indicator:
             continue
+        w = mine_by_indicator[ind].sort_values("year", kind="stable")
         e = catalogue_entry(ind)
         ok = w[w["status"] == "ok"]
         last = ok.iloc[-1] if len(ok) else w.iloc[-1]
@@ -226,7 +233,7 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         ds = str(last["dataset"])
         prev = next((r for _, r in ok[ok["year"] < year].iloc[::-1].iterrows()
                      if _ordered(ind, str(r["dataset"]), int(r["year"]), ds, year)), None)
-        allrows = yearly[yearly["indicator"] == ind]
+        allrows = by_indicator[ind]
         gem, gem_year, gem_ds = _reference_at(allrows, gemeentecode, year)
         nl, nl_year, nl_ds = _reference_at(allrows, NL_CODE, year)
         wk = allrows[(allrows["year"] == year) & allrows["area_code"].astype(str).str.startswith(prefix)
