@@ -190,8 +190,8 @@ class Stages:
     def _tapped(self, fn):
         stages = self
 
-        def wrapper(ex, f, argslist):
-            for i, res in fn(ex, f, argslist):
+        def wrapper(ex, f, argslist, stopping=None):
+            for i, res in fn(ex, f, argslist, stopping):
                 if isinstance(res, dict) and "name" in res and "seconds" in res and res.get("ok"):
                     stages.per_kind.setdefault(kind_of(res["name"]), []).append(res["seconds"])
                     if "cpu" in res:
