@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import monitors, observations
+from analysis.core import catalogue
 from analysis.charts import labels as lab, maps, profile_charts
 from analysis.rules import period, profile, scorecard
 
@@ -89,7 +90,7 @@ def test_legend_explains_marks_precision_and_report_notes(card):
     assert "in hele procenten" in text and "Netto arbeidsparticipatie" in text
     assert "kwetsbaarheidsindex" in text.lower() and "schaal" in text
     # NEET: the report's per 1.000 against per 10.000, wherever the KPI appears (plumbing: one row)
-    neet = card.reset_index().iloc[:1].assign(indicator="youth_neet_rate", label=scorecard.reader_label("youth_neet_rate"))
+    neet = card.reset_index().iloc[:1].assign(indicator="youth_neet_rate", label=catalogue.reader_label("youth_neet_rate"))
     assert "per 10.000" in scorecard.legend(neet, "Roermond")
     assert scorecard.value_text("youth_neet_rate", 929) == "929 per 1.000 jongeren"
 
@@ -146,4 +147,4 @@ def test_value_text_units_once():
     assert scorecard.value_text("avg_woz_keur", 222) == "€ 222.000"
     assert scorecard.value_text("life_expectancy_years", 81.23) == "81,2 jaar"
     assert scorecard.value_text(TOT120, math.nan) == "geen gegevens"
-    assert scorecard.reader_label("preterm_low_birthweight_per_1000") == "Vroeggeboorte en/of te laag geboortegewicht"
+    assert catalogue.reader_label("preterm_low_birthweight_per_1000") == "Vroeggeboorte en/of te laag geboortegewicht"

@@ -23,6 +23,7 @@ from analysis.charts.maps import _legend_format
 from analysis.charts.maps import _note_chart
 from analysis.charts.maps import _with_source
 from analysis.core.areas import NL_CODE
+from analysis.core import catalogue
 from analysis.core.catalogue import indicator as catalogue_entry
 from analysis.core.errors import NoDataError
 from analysis.rules import period
@@ -127,7 +128,7 @@ def _yearly_frame(sel: pd.DataFrame, indicator: str, wijkcode: str, names: dict[
     area and year the preferred one; counts for the wijk alone. In plain Python over the few rows
     of one indicator (a national run draws some 45,000 of these)."""
     years = sel["year"].tolist()
-    counts = scorecard.value_unit(indicator) == "" and not indicator.endswith(("_index",))  # no shared axis
+    counts = catalogue.value_unit(indicator) == "" and not indicator.endswith(("_index",))  # no shared axis
     keep = [i for i, c in enumerate(codes) if period.is_missing(metingen[i]) and not period.is_missing(years[i])
             and (c == wijkcode if counts else c in names)]
     met = period.first_per_area(sel.iloc[keep], keys=["area_code", "year"])
@@ -191,10 +192,10 @@ def trends(obs: pd.DataFrame, card: pd.DataFrame, wijkcode: str, gemeentecode: s
         df, n = frames[ind]
         notes += n
         if df["wanneer"].str.contains("peiljaar onbekend", regex=False).any():
-            unknown.append(scorecard.reader_label(ind))
-        unit = scorecard.value_unit(ind)
+            unknown.append(catalogue.reader_label(ind))
+        unit = catalogue.value_unit(ind)
         unit = "× 1.000 euro" if catalogue_entry(ind)["unit"] == "x 1.000 euro" else unit  # the axis is in thousands
-        title = lab.wrap(scorecard.reader_label(ind) + (f" ({unit})" if unit and unit not in ("%", "‰") else ""),
+        title = lab.wrap(catalogue.reader_label(ind) + (f" ({unit})" if unit and unit not in ("%", "‰") else ""),
                          width, 10, bold=True)
         base = alt.Chart(df).encode(
             x=alt.X("jaar:Q", title=None, scale=alt.Scale(zero=False, nice=False, padding=10),

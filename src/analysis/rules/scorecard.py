@@ -52,8 +52,6 @@ FIRST_FIGURES = ["population", "households", "avg_household_size", "population_d
 
 # --- units and labels ------------------------------------------------------------------------------
 
-value_unit = catalogue.value_unit  # the unit once, on the values: one place (core.catalogue)
-reader_label = catalogue.reader_label
 
 
 def value_text(ind: str, v) -> str:
@@ -143,7 +141,7 @@ def kpis(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, monitor=None, tab:
         nl, nl_period = _earlier(obs, r, "nederland", m, metingen, ind, series)
         rank, n = r.get(f"rank_{m}"), r.get(f"n_ranked_{m}")
         rows.append({
-            "indicator": ind, "label": reader_label(ind), "kind": "meting", "meting": m, "year": None,
+            "indicator": ind, "label": catalogue.reader_label(ind), "kind": "meting", "meting": m, "year": None,
             "period": period.meting_label(obs, ind, m, series), "value": _f(value),
             "status": r.get(f"status_{m}") if isinstance(r.get(f"status_{m}"), str) else "no_data",
             "gemeente": _f(gem), "gemeente_period": gem_period, "nederland": _f(nl), "nederland_period": nl_period,
@@ -249,7 +247,7 @@ def cbs_figures(obs: pd.DataFrame, wijkcode: str, gemeentecode: str, indicators=
         s, reading = judgement(pv, value, ind) if prev is not None else (None, None)
         vs, dist = _vs(value, gem if gem_year == year else math.nan, ind)
         rows.append({
-            "indicator": ind, "label": reader_label(ind), "kind": "jaar", "meting": None, "year": year,
+            "indicator": ind, "label": catalogue.reader_label(ind), "kind": "jaar", "meting": None, "year": year,
             "period": period.cbs_label(ind, ds, year), "value": value, "status": str(last["status"]),
             "gemeente": gem, "gemeente_period": _ref_period(ind, ds, year, gem_ds, gem_year),
             "nederland": nl, "nederland_period": _ref_period(ind, ds, year, nl_ds, nl_year),
@@ -352,7 +350,7 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
     if card["judgement"].isna().all():
         out = out.drop(columns="Oordeel")
     out = out.set_index(out.columns[0])
-    wrap = ["wm-wrap" if value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
+    wrap = ["wm-wrap" if catalogue.value_unit(i) not in ("", "%", "‰") else "" for i in card["indicator"]]
     out.attrs["classes"] = {"_row": [row_class(v) for v in card["vs_gemeente"]],
                             "Oordeel": [f"wm-{j}" if isinstance(j, str) else "" for j in card["judgement"]],
                             "Wijk": wrap, gemeentenaam: wrap, "Nederland": wrap,
@@ -361,7 +359,7 @@ def table(card: pd.DataFrame, gemeentenaam: str) -> pd.DataFrame:
                             "Wijk": card["value"], gemeentenaam: card["gemeente"], "Nederland": card["nederland"],
                             "Rang": card["rank"], "Van": card["n_ranked"], "Vorige periode": card["previous_period"],
                             "Vorige waarde": card["previous"], "Richting": card["arrow"],
-                            "Oordeel": card["judgement"], "Eenheid": [value_unit(i) for i in card["indicator"]]})
+                            "Oordeel": card["judgement"], "Eenheid": [catalogue.value_unit(i) for i in card["indicator"]]})
     out.attrs["download"] = numbers
     return out
 
@@ -427,7 +425,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         lines.append(("Een jaartal tussen haakjes achter een cijfer van de gemeente of Nederland" if yearly else
                       "Een meting achter een cijfer van de gemeente of Nederland") + ": het meest recente cijfer, "
                      f"als er voor {'het jaar' if yearly else 'de meting'} van de wijk geen is.")
-    whole = sorted({reader_label(i) for i in card["indicator"]
+    whole = sorted({catalogue.reader_label(i) for i in card["indicator"]
                     if catalogue_entry(i)["unit"] == "%" and int(catalogue_entry(i)["decimals"]) == 0})
     if whole and (card["indicator"].map(lambda i: catalogue_entry(i)["unit"] == "%"
                                          and int(catalogue_entry(i)["decimals"]) > 0)).any():
@@ -447,7 +445,7 @@ def legend(card: pd.DataFrame, gemeentenaam: str, short: bool = False) -> str:
         lines.append(PEILJAAR_NOTE)
     for i in card["indicator"]:
         for note in report_notes(i):
-            lines.append(f"*Let op, {reader_label(i)[:1].lower() + reader_label(i)[1:]}*: {note}")
+            lines.append(f"*Let op, {catalogue.reader_label(i)[:1].lower() + catalogue.reader_label(i)[1:]}*: {note}")
     return "\n\n".join(lines)
 
 
